@@ -1,0 +1,41 @@
+# The two commands a newcomer runs: `make run` and `make test`. Both create .venv when it is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DO_NOT_TRACK := 1
+
+.PHONY: install run test lint dev bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check "$$(grep -E '^uv==' requirements.lock)"
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the simulators on loopback, run the whole pipeline against them, stop the simulators.
+run: install
+	$(BIN)/pipeline demo
+
+## The whole test suite (simulators over real HTTP, real DuckDB, real dbt).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check .
+
+## The Dagster UI over the same definitions (simulators not started: run `pipeline simulate` beside it).
+dev: install
+	$(BIN)/pipeline dev
+
+## Benchmarks (outside `make test`): results under bench/results/.
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs .pytest_cache

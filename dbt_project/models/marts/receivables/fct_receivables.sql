@@ -1,0 +1,45 @@
+{{ config(contract={'enforced': true}) }}
+{#- Open receivables as of var as_of_date: owed kinds of document with balance_due > 0 issued by then. -#}
+with sales as (
+    select * from {{ ref('fct_sales') }}
+),
+
+open_documents as (
+    select
+        *,
+        {{ as_of_date() }} as as_of_date
+    from sales
+    where is_receivable_kind
+        and balance_due > 0
+        and issue_date <= {{ as_of_date() }}
+),
+
+aged as (
+    select
+        *,
+        cast(date_diff('day', due_date, as_of_date) as integer) as days_past_due
+    from open_documents
+)
+
+select
+    tenant,
+    source,
+    currency,
+    document_id,
+    document_number,
+    customer_id,
+    customer_name,
+    issue_date,
+    due_date,
+    as_of_date,
+    cast(total as decimal(18, 4))        as original_amount,
+    cast(balance_due as decimal(18, 4))  as balance_due,
+    days_past_due,
+    case
+        when days_past_due <= 0 then 'current'
+        when days_past_due <= 30 then '1-30'
+        when days_past_due <= 60 then '31-60'
+        when days_past_due <= 90 then '61-90'
+        else '91+'
+    end                                  as aging_bucket
+from aged

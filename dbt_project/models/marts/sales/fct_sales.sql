@@ -1,0 +1,34 @@
+{{ config(contract={'enforced': true}) }}
+{#- One row per sales document of Troyansys, SmartPyme and Arrendasoft (latest snapshot), every type and status. -#}
+with documents as (
+    select * from {{ ref('int_sales_documents_unioned') }}
+),
+
+connections as (
+    select * from {{ ref('stg_pipeline__connections') }}
+)
+
+select
+    d.tenant,
+    d.source,
+    c.currency,
+    d.document_id,
+    d.document_number,
+    d.document_type,
+    d.status,
+    d.issue_date,
+    d.due_date,
+    d.customer_id,
+    d.customer_name,
+    cast(d.subtotal as decimal(18, 4))       as subtotal,
+    cast(d.tax as decimal(18, 4))            as tax,
+    cast(d.discount as decimal(18, 4))       as discount,
+    cast(d.total as decimal(18, 4))          as total,
+    cast(d.paid_amount as decimal(18, 4))    as paid_amount,
+    cast(d.balance_due as decimal(18, 4))    as balance_due,
+    d.is_quotation,
+    d.is_void,
+    d.is_receivable_kind
+from documents as d
+left join connections as c
+    on c.tenant = d.tenant and c.source = d.source

@@ -1,0 +1,120 @@
+"""dbt models as Dagster assets, and the serving copy published after them.
+
+Lineage runs `source/endpoint` -> `raw/source__endpoint` -> `staging/...` -> `intermediate/...` -> `marts/...`
+-> `serving/warehouse`. dbt tests show as asset checks; a test of severity `warn` (reconciliation, balance
+findings) is a warning, never a failed run.
+"""
+
+
+import contextlib
+import fcntl
+import json
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from pipeline.assets.extraction import raw_key
+from pipeline.assets.resources import PipelineSettings, ProgressListener, current_listener, run_dates
+from pipeline.warehouse import publish_serving_copy, warehouse_lock
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+SERVING_KEY = AssetKey(["serving", "warehouse"])
+# Published beside the marts so finance sees what was kept out of them.
+SERVING_EXTRAS = ("staging.stg_quarantined_records",)
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_resource() -> DbtCliResource:
+    """dbt from this interpreter's environment, whether or not .venv/bin is on PATH."""
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))
+
+
+class PipelineDbtTranslator(DagsterDbtTranslator):
+    """Sources map onto the load assets; models are keyed `schema/model` and grouped by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            source, table = dbt_resource_props["source_name"], dbt_resource_props["name"]
+            return raw_key(source, table) if not table.startswith("_") else AssetKey(["raw", table.lstrip("_")])
+        return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return dbt_resource_props.get("schema") or "dbt"
+
+
+def ensure_manifest() -> Path:
+    """`@dbt_assets` needs target/manifest.json at import: parse when it is missing or older than the
+    project. A file lock keeps parallel test workers from parsing into the same target folder at once."""
+    manifest = dbt_project.manifest_path
+    lock_path = DBT_PROJECT_DIR / "target" / ".parse.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest.exists() or manifest.stat().st_mtime < _newest_project_file():
+            dbt_resource().cli(
+                ["parse"], target_path=manifest.parent, raise_on_error=True
+            ).wait()
+    return manifest
+
+
+def _newest_project_file() -> float:
+    files = [p for d in ("models", "macros", "tests", "snapshots", "seeds") for p in (DBT_PROJECT_DIR / d).rglob("*")]
+    files += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    return max((p.stat().st_mtime for p in files if p.is_file()), default=0.0)
+
+
+def dbt_vars(tags: Mapping[str, str], settings) -> dict[str, str]:
+    end, as_of = run_dates(dict(tags), settings)
+    return {"as_of_date": as_of.isoformat(), "window_end": end.isoformat()}
+
+
+@contextlib.contextmanager
+def _dbt_output(listener: ProgressListener | None, data_dir: Path) -> Iterator[None]:
+    """dagster-dbt echoes every dbt event to stdout. Under `pipeline run` that goes to a log file (the
+    summary names it); under `dagster dev` it stays in the step's compute log."""
+    if listener is None:
+        yield
+        return
+    log_path = data_dir / "logs" / "dbt.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    listener.note(f"dbt build: log at {log_path}")
+    with open(log_path, "w") as log, contextlib.redirect_stdout(log):
+        yield
+
+
+def build_dbt_assets() -> list[AssetsDefinition]:
+    translator = PipelineDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+    @dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator,
+                name="dbt_models", pool="warehouse")
+    def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings) -> Iterator:
+        settings = pipeline.load()
+        # dbt runs in the project folder: hand it the warehouse as an absolute path.
+        os.environ["PIPELINE_WAREHOUSE"] = str(settings.warehouse.resolve())
+        listener = current_listener()
+        with warehouse_lock(settings.warehouse), _dbt_output(listener, settings.warehouse.parent):
+            invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars(context.run.tags, settings))],
+                                 context=context)
+            yield from invocation.stream()
+
+    @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"duckdb"},
+           description="Read-only copy of the marts for BI tools (PIPELINE_SERVING), replaced atomically.")
+    def serving_copy(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
+        settings = pipeline.load()
+        with warehouse_lock(settings.warehouse):
+            rows = publish_serving_copy(settings.warehouse, settings.serving, SERVING_EXTRAS)
+        return MaterializeResult(metadata={"path": str(settings.serving), "tables": MetadataValue.json(rows)})
+
+    return [dbt_models, serving_copy]

@@ -1,0 +1,122 @@
+"""`pipeline run`, `pipeline simulate`, `pipeline demo`, `pipeline dev`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+import httpx
+
+from pipeline.config import ConfigError, load_settings
+from pipeline.instance import ensure_dagster_home
+
+DEMO_PORT = 8765
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class IsoDate(click.ParamType):
+    """A calendar date `YYYY-MM-DD`; an impossible one (2026-02-29) is refused with the reason."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            self.fail(f"{value!r} is not a calendar date in YYYY-MM-DD form ({error})", param, ctx)
+
+
+@click.group()
+def main() -> None:
+    """Nightly ETL from Troyansys, SmartPyme, SERPI and Arrendasoft into a DuckDB warehouse."""
+
+
+@main.command()
+@click.option("--start", type=IsoDate(), help="First day to extract (default: the file's start_date).")
+@click.option("--end", type=IsoDate(), help="Last day to extract (default: today in the file's timezone).")
+@click.option("--as-of", "as_of", type=IsoDate(), help="Date for snapshots and receivables (default: today).")
+@click.option("--select", help="Dagster asset selection, e.g. 'key:smartpyme/sales+' (the asset and everything downstream).")
+@click.option("--strict", is_flag=True, help="Reconciliation mismatches and unbalanced entries fail the run.")
+@click.option("--record", is_flag=True, help="Keep this run's history in DAGSTER_HOME for the Dagster UI.")
+def run(start: date | None, end: date | None, as_of: date | None, select: str | None, strict: bool,
+        record: bool) -> None:
+    """Extract, land, load, build and test the marts, publish the serving copy."""
+    sys.exit(_run(start, end, as_of, select, strict, record))
+
+
+def _run(start, end, as_of, select, strict, record=False) -> int:
+    ensure_dagster_home()
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        click.echo(f"The connections file is not usable:\n{error}", err=True)
+        return 2
+    from pipeline.runner import RunRequest, run_pipeline  # imports Dagster and dbt: keep `--help` fast
+
+    today = settings.today()
+    request = RunRequest(start or settings.start_date, end or today, as_of or today, select, strict, record)
+    if request.start > request.end:
+        click.echo(f"--start {request.start} is after --end {request.end}", err=True)
+        return 2
+    return run_pipeline(settings, request)
+
+
+@main.command()
+@click.option("--scale", default=1.0, show_default=True, help="Simulator volume.")
+@click.option("--seed", default=42, show_default=True)
+def demo(scale: float, seed: int) -> None:
+    """Start the simulators on loopback, run the pipeline against them with the demo connections, stop."""
+    if os.environ.get("PIPELINE_CONNECTIONS"):
+        click.echo("demo uses the shipped demo connections: unset PIPELINE_CONNECTIONS", err=True)
+        sys.exit(2)
+    command = [sys.executable, "-m", "pipeline.cli", "simulate", "--port", str(DEMO_PORT),
+               "--scale", str(scale), "--seed", str(seed)]
+    simulator = subprocess.Popen(command)
+    try:
+        _wait_until_healthy(f"http://127.0.0.1:{DEMO_PORT}/_control/health", simulator)
+        status = _run(None, None, None, None, False)
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=30)
+    sys.exit(status)
+
+
+def _wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise click.ClickException(f"the simulator exited with status {process.returncode}")
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise click.ClickException(f"the simulator did not answer {url} within {timeout_s:.0f} s")
+
+
+@main.command()
+@click.option("--port", default=3000, show_default=True)
+def dev(port: int) -> None:
+    """The Dagster UI over the same definitions (`dagster dev -w workspace.yaml`)."""
+    ensure_dagster_home()
+    os.execv(sys.executable, [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-p", str(port)])
+
+
+def _add_simulate() -> None:
+    from pipeline.simulator.command import simulate
+
+    main.add_command(simulate)
+
+
+_add_simulate()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""The engine: reads a Source description and lands one partition of one endpoint for one connection.
+
+Pages are landed as they arrive (never a whole run in memory). Only primary keys are kept, to count unique
+records and compare them with what the API reported; when fewer arrived than reported (pages shifted under
+inserts), the partition is paged once more and any remaining difference is recorded as `mismatch`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from pipeline.config import Connection, Settings
+from pipeline.extract import errors
+from pipeline.extract.http import Requester, make_client
+from pipeline.extract.partitions import Partition
+from pipeline.extract.paths import dig
+from pipeline.extract.reported import Tracker
+from pipeline.extract.responses import Action, Reply
+from pipeline.landing.pages import RunWriter
+
+if TYPE_CHECKING:
+    from pipeline.sources.model import Endpoint
+
+log = logging.getLogger(__name__)
+
+OnPage = Callable[[int, int], None]
+
+
+@dataclass
+class ExtractResult:
+    records: int
+    unique_records: int
+    pages: int
+    bytes: int
+    retries: int
+    duration_s: float
+    reported: dict[str, Any]
+    mismatch: str | None
+    run_dir: Path
+
+
+@dataclass
+class Page:
+    """What a paginator learns from one request."""
+
+    count: int = 0
+    body: Any = None
+    split: bool = False
+    reply: Reply | None = None
+
+
+@dataclass
+class _Totals:
+    records: int = 0
+    pages: int = 0
+    bytes: int = 0
+    keys: set = field(default_factory=set)
+    entries: list = field(default_factory=list)
+
+
+def records_of(body: Any, path: str | None) -> list[Any]:
+    value = body if path is None else dig(body, path)
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, dict) and value else []
+
+
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
+
+
+class PageContext:
+    """One pass of a paginator over one endpoint: sends, classifies, lands, counts."""
+
+    def __init__(self, run: _Run, endpoint: Endpoint, requester: Requester, tracker: Tracker, land: bool = True):
+        self.run, self.endpoint, self.requester, self.tracker, self.land = run, endpoint, requester, tracker, land
+        self.connection: Connection = run.connection
+        self.partition: Partition = run.partition
+        self.collected: list[Any] = []
+
+    def _window_params(self) -> dict[str, Any]:
+        window, partition = self.endpoint.window, self.partition
+        if window is None or window.in_body or partition.window_start is None:
+            return {}
+        return {window.start: partition.window_start.isoformat(), window.end: partition.window_end.isoformat()}
+
+    async def fetch(self, params: dict[str, Any] | None = None, json: Any = None) -> Page:
+        endpoint = self.endpoint
+        query = {**endpoint.params, **self._window_params(), **(params or {})} if endpoint.method == "GET" else None
+        path = endpoint.path.format(documents_path=self.connection.documents_path)
+        async with self.run.slots:
+            outcome = await self.requester.send(endpoint.method, path, params=query, json=json)
+        reply = outcome.reply
+        if outcome.action is Action.SPLIT:
+            return Page(split=True, reply=reply)
+        request = json if json is not None else query or {}
+        if outcome.action is Action.EMPTY:
+            self.tracker.observe(reply.content, None, request)
+            return Page(reply=reply)
+        body = reply.json()
+        self.tracker.observe(reply.content, body, request)
+        records = records_of(body, endpoint.records)
+        if records:
+            await self._keep(records, reply, request, outcome, path)
+        return Page(count=len(records), body=body, reply=reply)
+
+    async def _keep(self, records: list[Any], reply: Reply, request: dict, outcome: Any, path: str) -> None:
+        key = self.endpoint.key
+        if not self.land:
+            self.collected.extend(r.get(key) if key and isinstance(r, dict) else r for r in records)
+            return
+        landed = await asyncio.to_thread(self.run.writer.land_page, reply.content)
+        totals = self.run.totals
+        totals.records += len(records)
+        totals.pages += 1
+        totals.bytes += landed.bytes
+        if key:
+            totals.keys.update(_hashable(r.get(key)) if isinstance(r, dict) else None for r in records)
+        totals.entries.append({
+            "page": landed.page, "file": landed.file, "url_path": urlsplit(reply.url).path, "params": request,
+            "status": reply.status, "bytes": landed.bytes, "sha256": landed.sha256, "records": len(records),
+            "elapsed_ms": outcome.elapsed_ms, "attempts": outcome.attempts,
+        })
+        if self.run.on_page:
+            self.run.on_page(totals.pages, totals.records)
+
+    async def fetch_all(self, params_list: list[dict[str, Any]]) -> list[Page]:
+        """Fetch many pages at once, at most the connection's concurrency in flight; the first failure
+        cancels the rest and is raised as itself."""
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(self.fetch(params=params)) for params in params_list]
+        except BaseExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        return [task.result() for task in tasks]
+
+    async def keys_of(self, endpoint_name: str) -> list[Any]:
+        """Page through another endpoint of the same source without landing it; return its keys."""
+        other = self.run.source.endpoints[endpoint_name]
+        requester = self.run.requester_for(other)
+        context = PageContext(self.run, other, requester, other.reported.tracker(), land=False)
+        await other.paginator.run(context)
+        return list(dict.fromkeys(context.collected))
+
+    def fail_window_too_large(self, page: Page, request: dict[str, Any]) -> None:
+        reply = page.reply
+        raise errors.WindowTooLarge(
+            self.connection.name, self.requester.label, status=reply.status if reply else None,
+            url=self.requester.redact(reply.url if reply else ""),
+            reason=f"window {self.requester.redact(str(request))} is too large and cannot be split further",
+        )
+
+
+class _Run:
+    def __init__(self, settings: Settings, connection: Connection, endpoint_name: str, partition: Partition,
+                 run_id: str, on_page: OnPage | None):
+        from pipeline.sources import SOURCES
+
+        self.settings, self.connection, self.partition, self.on_page = settings, connection, partition, on_page
+        self.source = SOURCES[connection.source]
+        self.endpoint = self.source.endpoints[endpoint_name]
+        self.label = f"{self.source.name}/{self.endpoint.name}"
+        self.run_id = run_id
+        self.session = self.source.auth.session(connection)
+        self.totals = _Totals()
+        self.slots = asyncio.Semaphore(connection.concurrency)
+        self.client: Any = None
+        self.requesters: list[Requester] = []
+        self.writer: RunWriter | None = None
+
+    def requester_for(self, endpoint: Endpoint) -> Requester:
+        requester = Requester(self.client, self.connection, f"{self.source.name}/{endpoint.name}", self.session,
+                              self.settings.retry, (*endpoint.rules, *self.source.rules), self.settings.raw_dir)
+        self.requesters.append(requester)
+        return requester
+
+    async def one_pass(self, requester: Requester) -> tuple[dict[str, Any], int | None]:
+        tracker = self.endpoint.reported.tracker()
+        await self.endpoint.paginator.run(PageContext(self, self.endpoint, requester, tracker))
+        reported = tracker.result()
+        return reported, tracker.expected(reported)
+
+    async def execute(self) -> ExtractResult:
+        started, started_at = time.monotonic(), _utcnow()
+        self.writer = RunWriter(self.settings.raw_dir, self.source.name, self.endpoint.name, self.connection.name,
+                                self.partition.key, self.run_id)
+        try:
+            async with make_client(self.connection, self.settings.retry) as self.client:
+                requester = self.requester_for(self.endpoint)
+                reported, expected = await self.one_pass(requester)
+                if self.endpoint.paginator.repage and expected is not None and self._unique() < expected:
+                    log.info("%s %s %s: %d unique of %d reported; paging once more", self.connection.name,
+                             self.label, self.partition.key, self._unique(), expected)
+                    reported, expected = await self.one_pass(requester)
+        except BaseException:
+            self.writer.abandon()
+            raise
+        unique = self._unique()
+        mismatch = None
+        if expected is not None and unique != expected:
+            mismatch = f"landed {unique} unique records, the API reported {expected}"
+        run_dir = self.writer.finish(self._manifest(started_at, reported, mismatch))
+        return ExtractResult(
+            records=self.totals.records, unique_records=unique, pages=self.totals.pages, bytes=self.totals.bytes,
+            retries=sum(r.retries for r in self.requesters), duration_s=round(time.monotonic() - started, 3),
+            reported=reported, mismatch=mismatch, run_dir=run_dir,
+        )
+
+    def _unique(self) -> int:
+        return len(self.totals.keys) if self.endpoint.key else self.totals.records
+
+    def _manifest(self, started_at: str, reported: dict[str, Any], mismatch: str | None) -> dict[str, Any]:
+        partition = self.partition
+        return {
+            "source": self.source.name, "endpoint": self.endpoint.name, "tenant": self.connection.name,
+            "partition_key": partition.key,
+            "window_start": partition.window_start.isoformat() if partition.window_start else None,
+            "window_end": partition.window_end.isoformat() if partition.window_end else None,
+            "snapshot_date": partition.snapshot_date.isoformat() if partition.snapshot_date else None,
+            "run_id": self.run_id, "started_at": started_at, "finished_at": _utcnow(),
+            "pages": sorted(self.totals.entries, key=lambda entry: entry["page"]),
+            "records": self.totals.records, "unique_records": self._unique(), "reported": reported,
+            "complete": True, "mismatch": mismatch,
+        }
+
+
+def _utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+async def extract_partition_async(settings: Settings, connection: Connection, endpoint_name: str,
+                                  partition: Partition, run_id: str, on_page: OnPage | None = None) -> ExtractResult:
+    run = _Run(settings, connection, endpoint_name, partition, run_id, on_page)
+    result = await run.execute()
+    log.info("%s %s %s: %d records (%d unique) in %d pages, %d retries, %.2fs%s", connection.name, run.label,
+             partition.key, result.records, result.unique_records, result.pages, result.retries, result.duration_s,
+             f"; mismatch: {result.mismatch}" if result.mismatch else "")
+    return result
+
+
+def extract_partition(settings: Settings, connection: Connection, endpoint_name: str, partition: Partition,
+                      run_id: str, on_page: OnPage | None = None) -> ExtractResult:
+    """Land one partition (pages, then the manifest). Raises an ExtractionError subclass on failure."""
+    coroutine = extract_partition_async(settings, connection, endpoint_name, partition, run_id, on_page)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    return _run_in_thread(coroutine)  # called from inside an event loop: give the coroutine its own
+
+
+def _run_in_thread(coroutine: Any) -> Any:
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -1,0 +1,1 @@
+"""Landing: atomic page files and manifests, and loading them into the raw schema."""

@@ -1,0 +1,65 @@
+"""The one Definitions object: names, lineage from `source/endpoint` to the marts, schedules, pools."""
+
+from __future__ import annotations
+
+import pytest
+from dagster import AssetKey, DefaultScheduleStatus
+
+from pipeline.config import load_settings
+from pipeline.definitions import build_definitions
+
+pytestmark = pytest.mark.xdist_group("dbt_parse")
+
+
+@pytest.fixture(scope="module")
+def graph():
+    defs = build_definitions(load_settings())
+    return defs, defs.resolve_asset_graph()
+
+
+def test_extraction_assets_are_named_source_slash_endpoint(graph):
+    _, assets = graph
+    keys = {key.to_user_string() for key in assets.get_all_asset_keys()}
+    assert {"troyansys/sales", "troyansys/inventory", "smartpyme/sales", "smartpyme/sales_summary",
+            "serpi/documents", "serpi/document_types", "arrendasoft/invoices"} <= keys
+    assert {"raw/smartpyme__sales", "marts/fct_sales", "marts/rpt_reconciliation", "serving/warehouse"} <= keys
+
+
+def test_lineage_runs_from_extraction_through_dbt_to_the_serving_copy(graph):
+    _, assets = graph
+    downstream = assets.get(AssetKey(["smartpyme", "sales"])).child_keys
+    assert AssetKey(["raw", "smartpyme__sales"]) in downstream
+    ancestors = assets.upstream_key_iterator(AssetKey(["marts", "fct_sales"]))
+    assert AssetKey(["smartpyme", "sales"]) in set(ancestors)
+    assert AssetKey(["marts", "fct_sales"]) in assets.get(AssetKey(["serving", "warehouse"])).parent_keys
+
+
+def test_date_windowed_assets_are_monthly_and_snapshots_are_not_partitioned(graph):
+    _, assets = graph
+    sales = assets.get(AssetKey(["smartpyme", "sales"])).partitions_def
+    assert sales is not None and sales.get_first_partition_key() == "2025-01"
+    assert assets.get(AssetKey(["arrendasoft", "invoices"])).partitions_def is None
+
+
+def test_warehouse_writers_share_one_pool_and_serpi_has_its_own(graph):
+    _, assets = graph
+    assert assets.get(AssetKey(["raw", "smartpyme__sales"])).pools == {"warehouse"}
+    assert assets.get(AssetKey(["marts", "fct_sales"])).pools == {"warehouse"}
+    assert assets.get(AssetKey(["serpi", "documents"])).pools == {"serpi"}
+    assert not assets.get(AssetKey(["smartpyme", "sales"])).pools
+
+
+def test_daily_schedule_runs_by_default_and_serpi_schedule_is_off(graph):
+    defs, _ = graph
+    daily = defs.get_schedule_def("daily")
+    serpi = defs.get_schedule_def("serpi_frequent")
+    assert daily.default_status == DefaultScheduleStatus.RUNNING
+    assert serpi.default_status == DefaultScheduleStatus.STOPPED
+    assert serpi.cron_schedule == "*/5 * * * *"
+
+
+def test_dbt_tests_are_asset_checks(graph):
+    _, assets = graph
+    checks = {key.name for key in assets.asset_check_keys}
+    assert any("unique" in name for name in checks)
+    assert "landed_matches_reported" in checks

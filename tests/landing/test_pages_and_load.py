@@ -1,0 +1,126 @@
+"""Landing layout and loading into raw, with bodies shaped like the vendor documents' examples."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.config import load_settings
+from pipeline.landing.exactjson import dumps_exact
+from pipeline.landing.load import load_partitions
+from pipeline.landing.pages import MANIFEST, RunWriter, complete_runs
+
+SALES_PAGE = (b'{"meta":{"current_page":1,"last_page":1,"per_page":20,"total":2},'
+              b'"summary":{"docs":2,"total":12345678901234.5678},'
+              b'"data":[{"id":120,"total":"46.0000"},{"id":121,"total":"12345678901234.5678"}]}')
+
+
+@pytest.fixture
+def settings(tmp_path):
+    base = load_settings(environ={})
+    return replace(base, raw_dir=tmp_path / "raw", warehouse=tmp_path / "warehouse.duckdb")
+
+
+def land(settings, tenant="acme_ec", key="2025-01", run_id="r1", bodies=(SALES_PAGE,), finish=True) -> Path:
+    writer = RunWriter(settings.raw_dir, "troyansys", "sales", tenant, key, run_id)
+    pages = []
+    for body in bodies:
+        landed = writer.land_page(body)
+        pages.append({"page": landed.page, "file": landed.file, "url_path": "/x", "params": {"page": landed.page},
+                      "status": 200, "bytes": landed.bytes, "sha256": landed.sha256, "records": 2,
+                      "elapsed_ms": 1, "attempts": 1})
+    if not finish:
+        return writer.run_dir
+    reported = json.loads(b'{"total": 2, "summary": {"docs": 2, "total": 12345678901234.5678}}',
+                          parse_float=__import__("decimal").Decimal)
+    manifest = {"source": "troyansys", "endpoint": "sales", "tenant": tenant, "partition_key": key,
+                "window_start": f"{key}-01", "window_end": f"{key}-28", "snapshot_date": None, "run_id": run_id,
+                "started_at": "2025-02-01T00:00:00Z", "finished_at": f"2025-02-01T00:00:0{run_id[-1]}.5Z",
+                "pages": pages, "records": 2 * len(pages), "unique_records": 2, "reported": reported,
+                "complete": True, "mismatch": None}
+    return writer.finish(manifest)
+
+
+def rows(settings, sql):
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_pages_land_byte_for_byte_with_the_manifest_last(settings):
+    run_dir = land(settings)
+    assert run_dir == settings.raw_dir / "troyansys/sales/tenant=acme_ec/partition=2025-01/run=r1"
+    assert (run_dir / "page-00001.json").read_bytes() == SALES_PAGE
+    manifest = (run_dir / MANIFEST).read_text()
+    assert '"total": 12345678901234.5678' in manifest
+    assert not list(run_dir.glob(".*tmp*"))
+
+
+def test_relanding_a_partition_replaces_the_older_run(settings):
+    land(settings, run_id="r1")
+    land(settings, run_id="r2")
+    runs = sorted(p.name for p in (settings.raw_dir / "troyansys/sales/tenant=acme_ec/partition=2025-01").iterdir())
+    assert runs == ["run=r2"]
+
+
+def test_a_run_dir_without_manifest_is_ignored_and_cleaned_by_the_next_run(settings):
+    land(settings, run_id="r1")
+    orphan = land(settings, run_id="r9", finish=False)
+    assert complete_runs(settings.raw_dir, "troyansys", "sales")[("acme_ec", "2025-01")].name == "run=r1"
+    load_partitions(settings, "troyansys", "sales")
+    assert rows(settings, "select run_id from raw.troyansys__sales") == [("r1",)]
+    land(settings, run_id="r2")
+    assert not orphan.exists()
+
+
+def test_load_writes_one_row_per_page_with_the_body_as_received(settings):
+    land(settings, bodies=(SALES_PAGE, SALES_PAGE.replace(b"120", b"122")))
+    land(settings, tenant="andina_ec", key="2025-02")
+    result = load_partitions(settings, "troyansys", "sales")
+    assert (result.pages, result.partitions, result.records) == (3, 2, 6)
+    got = rows(settings, "select tenant, partition_key, window_start, page, records, body, extracted_at "
+                         "from raw.troyansys__sales order by tenant, page")
+    assert [r[:5] for r in got] == [
+        ("acme_ec", "2025-01", __import__("datetime").date(2025, 1, 1), 1, 2),
+        ("acme_ec", "2025-01", __import__("datetime").date(2025, 1, 1), 2, 2),
+        ("andina_ec", "2025-02", __import__("datetime").date(2025, 2, 1), 1, 2),
+    ]
+    assert got[0][5] == SALES_PAGE.decode()
+    reported = rows(settings, "select reported from raw._manifests where tenant = 'acme_ec'")[0][0]
+    assert '"total": 12345678901234.5678' in reported
+    assert rows(settings, "select count(*) from raw._connections")[0][0] == len(settings.connections)
+
+
+def test_loading_twice_gives_the_same_raw_rows(settings):
+    land(settings)
+    load_partitions(settings, "troyansys", "sales")
+    first = rows(settings, "select * from raw.troyansys__sales order by all")
+    load_partitions(settings, "troyansys", "sales")
+    assert rows(settings, "select * from raw.troyansys__sales order by all") == first
+    assert rows(settings, "select count(*) from raw._manifests")[0][0] == 1
+
+
+def test_reloading_a_partition_replaces_its_rows_only(settings):
+    land(settings, key="2025-01")
+    land(settings, key="2025-02")
+    load_partitions(settings, "troyansys", "sales")
+    land(settings, key="2025-01", run_id="r2", bodies=(SALES_PAGE,) * 3)
+    load_partitions(settings, "troyansys", "sales", partition_keys=["2025-01"], tenants=["acme_ec"])
+    assert rows(settings, "select partition_key, run_id, count(*) from raw.troyansys__sales group by all "
+                          "order by 1") == [("2025-01", "r2", 3), ("2025-02", "r1", 1)]
+
+
+def test_decimals_round_trip_exactly():
+    value = json.loads('{"a": 12345678901234.5678, "b": [1.10, 2], "c": "x"}', parse_float=__import__("decimal").Decimal)
+    assert dumps_exact(value) == '{"a": 12345678901234.5678, "b": [1.10, 2], "c": "x"}'
+
+
+def test_create_raw_schema_makes_every_table(settings):
+    from pipeline.landing.load import create_raw_schema
+
+    create_raw_schema(settings)
+    tables = {r[0] for r in rows(settings, "select table_name from information_schema.tables "
+                                           "where table_schema = 'raw'")}
+    assert {"troyansys__dashboard", "smartpyme__sales_summary", "serpi__documents", "arrendasoft__invoices",
+            "_manifests", "_connections"} <= tables and len(tables) == 12
