@@ -45,13 +45,15 @@ def main() -> None:
 @click.option("--select", help="Dagster asset selection, e.g. 'key:smartpyme/sales+' (the asset and everything downstream).")
 @click.option("--strict", is_flag=True, help="Reconciliation mismatches and unbalanced entries fail the run.")
 @click.option("--record", is_flag=True, help="Keep this run's history in DAGSTER_HOME for the Dagster UI.")
+@click.option("--refresh", is_flag=True,
+              help="Re-extract every month of the window, also closed months that are already landed.")
 def run(start: date | None, end: date | None, as_of: date | None, select: str | None, strict: bool,
-        record: bool) -> None:
+        record: bool, refresh: bool) -> None:
     """Extract, land, load, build and test the marts, publish the serving copy."""
-    sys.exit(_run(start, end, as_of, select, strict, record))
+    sys.exit(_run(start, end, as_of, select, strict, record, refresh))
 
 
-def _run(start, end, as_of, select, strict, record=False) -> int:
+def _run(start, end, as_of, select, strict, record=False, refresh=False) -> int:
     ensure_dagster_home()
     try:
         settings = load_settings()
@@ -61,7 +63,8 @@ def _run(start, end, as_of, select, strict, record=False) -> int:
     from pipeline.runner import RunRequest, run_pipeline  # imports Dagster and dbt: keep `--help` fast
 
     today = settings.today()
-    request = RunRequest(start or settings.start_date, end or today, as_of or today, select, strict, record)
+    request = RunRequest(start or settings.start_date, end or today, as_of or today, select, strict, record,
+                         refresh)
     if request.start > request.end:
         click.echo(f"--start {request.start} is after --end {request.end}", err=True)
         return 2

@@ -9,6 +9,7 @@ from datetime import date
 from dagster import AssetSelection, DagsterInstance, materialize
 from rich.console import Console
 
+from pipeline.assets.extraction import REUSE_TAG
 from pipeline.assets.resources import attach_listener
 from pipeline.config import Settings
 from pipeline.definitions import build_definitions, lookback_start, range_tags
@@ -26,6 +27,7 @@ class RunRequest:
     select: str | None = None
     strict: bool = False
     record: bool = False
+    refresh: bool = False
 
 
 @dataclass
@@ -58,6 +60,7 @@ def run_pipeline(settings: Settings, request: RunRequest, console: Console | Non
     assets = list(defs.assets or [])
     start = min(request.start, lookback_start(settings, request.end))
     tags = range_tags(settings, start, request.end, request.as_of)
+    tags[REUSE_TAG] = "false" if request.refresh else "true"
     console.print(
         f"[bold]pipeline run[/] window {request.start} .. {request.end} (months {tags['dagster/asset_partition_range_start']}"
         f" .. {tags['dagster/asset_partition_range_end']}, look-back included), as of {request.as_of}, "

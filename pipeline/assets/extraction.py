@@ -12,7 +12,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from dagster import (
     AssetCheckResult,
@@ -37,11 +37,14 @@ from pipeline.config import Connection, Settings
 from pipeline.extract import ExtractionError, ExtractResult, Partition, extract_partition
 from pipeline.extract.partitions import month_end, monthly
 from pipeline.landing.load import load_partitions
+from pipeline.landing.pages import MANIFEST, complete_runs, read_manifest
 from pipeline.sources import SOURCES
 from pipeline.warehouse import warehouse_lock
 
 MONTH_FORMAT = "%Y-%m"
 LANDED_CHECK = "landed_matches_reported"
+# `pipeline run` sets it (unless --refresh); materializations from the UI always extract what they name.
+REUSE_TAG = "pipeline/reuse_landed"
 EXTRACTION_RETRY = RetryPolicy(max_retries=2, delay=5, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 PARTITION_WORKERS = 4
 
@@ -98,9 +101,15 @@ def _extraction_asset(source: str, endpoint: str, partitions, serialized: bool) 
         end, as_of = run_dates(context.run.tags, settings)
         # Unpartitioned (snapshot) assets see the run's month-range tags too: only partitioned ones use them.
         keys = list(context.partition_keys) if partitions else None
-        jobs = [(conn, part) for conn in connections_for(settings, source, endpoint)
-                for part in partitions_to_extract(settings, keys, end, as_of)]
-        return _run_extraction(context, settings, source, endpoint, jobs)
+        parts = partitions_to_extract(settings, keys, end, as_of)
+        jobs, reused = [], 0
+        for conn in connections_for(settings, source, endpoint):
+            landed = closed_landed_months(settings, conn, source, endpoint, end) if reuse_landed(context) else set()
+            reused += sum(part.key in landed for part in parts)
+            jobs += [(conn, part) for part in parts if part.key not in landed]
+        if reused and (listener := current_listener()):
+            listener.note(f"{source}/{endpoint}: {reused} closed months already landed, reused (--refresh re-extracts)")
+        return _run_extraction(context, settings, source, endpoint, jobs, reused)
 
     return _extract
 
@@ -116,6 +125,27 @@ def partitions_to_extract(settings: Settings, month_keys: list[str] | None, end:
     return parts
 
 
+def reuse_landed(context: AssetExecutionContext) -> bool:
+    return context.run.tags.get(REUSE_TAG) == "true"
+
+
+def closed_landed_months(settings: Settings, conn: Connection, source: str, endpoint: str, end: date) -> set[str]:
+    """Months that ended before the connection's look-back and are already landed whole: nothing in them can
+    still change as far as the look-back contract goes, so `pipeline run` does not fetch them again."""
+    horizon = end - timedelta(days=conn.lookback_days)
+    landed = set()
+    for (tenant, key), run_dir in complete_runs(settings.raw_dir, source, endpoint).items():
+        if tenant != conn.name or len(key) != len("YYYY-MM"):
+            continue
+        first = date.fromisoformat(f"{key}-01")
+        manifest = read_manifest(run_dir / MANIFEST)
+        whole = (manifest.get("window_start") == max(first, settings.start_date).isoformat()
+                 and manifest.get("window_end") == month_end(first).isoformat())
+        if whole and month_end(first) < horizon and not manifest.get("mismatch"):
+            landed.add(key)
+    return landed
+
+
 @dataclass
 class _Outcome:
     connection: str
@@ -124,7 +154,7 @@ class _Outcome:
     error: str | None = None
 
 
-def _run_extraction(context, settings, source, endpoint, jobs) -> MaterializeResult:
+def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> MaterializeResult:
     asset_name = f"{source}/{endpoint}"
     listener = current_listener()
     started = time.monotonic()
@@ -154,10 +184,10 @@ def _run_extraction(context, settings, source, endpoint, jobs) -> MaterializeRes
             + "\n".join(f"- {o.error}" for o in failures),
             metadata={"failed": MetadataValue.json([{"tenant": o.connection, "partition": o.partition} for o in failures])},
         )
-    return _materialization(outcomes, time.monotonic() - started)
+    return _materialization(outcomes, reused, time.monotonic() - started)
 
 
-def _materialization(outcomes: list[_Outcome], duration: float) -> MaterializeResult:
+def _materialization(outcomes: list[_Outcome], reused: int, duration: float) -> MaterializeResult:
     results = [(o, o.result) for o in outcomes if o.result]
     mismatches = [{"tenant": o.connection, "partition": o.partition, "mismatch": r.mismatch}
                   for o, r in results if r.mismatch]
@@ -175,6 +205,7 @@ def _materialization(outcomes: list[_Outcome], duration: float) -> MaterializeRe
             "retries": sum(r.retries for _, r in results),
             "duration_s": round(duration, 3),
             "tenants": len({o.connection for o, _ in results}),
+            "reused_partitions": reused,
             "partitions": MetadataValue.json(per_partition),
         },
         check_results=[

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -49,7 +51,8 @@ def table_name(source: str, endpoint: str) -> str:
 
 def load_partitions(settings: Settings, source: str, endpoint: str, partition_keys: list[str] | None = None,
                     tenants: list[str] | None = None) -> LoadResult:
-    """Replace the chosen partitions (default: every landed one) of one endpoint in raw; idempotent."""
+    """Replace the chosen partitions (default: every landed one) of one endpoint in raw; idempotent. A partition
+    whose newest landing is already loaded is skipped, so a rerun over unchanged months costs no load."""
     started = time.monotonic()
     runs = {
         key: run_dir for key, run_dir in complete_runs(settings.raw_dir, source, endpoint).items()
@@ -57,6 +60,10 @@ def load_partitions(settings: Settings, source: str, endpoint: str, partition_ke
     }
     manifests = {key: json.loads((run_dir / MANIFEST).read_text(), parse_float=Decimal)
                  for key, run_dir in runs.items()}
+    loaded = _loaded_runs(settings.warehouse, source, endpoint)
+    runs = {key: run_dir for key, run_dir in runs.items()
+            if loaded.get(key) != _landing_id(manifests[key]["run_id"], manifests[key]["finished_at"])}
+    manifests = {key: manifests[key] for key in runs}
     manifest_files = [str((run_dir / MANIFEST).resolve()) for run_dir in runs.values()]
     page_files = [str((run_dir / page["file"]).resolve())
                   for key, run_dir in runs.items() for page in manifests[key]["pages"]]
@@ -76,6 +83,24 @@ def load_partitions(settings: Settings, source: str, endpoint: str, partition_ke
         pages=len(page_files), records=sum(int(m["records"]) for m in manifests.values()),
         partitions=len(runs), duration_s=round(time.monotonic() - started, 3),
     )
+
+
+def _landing_id(run_id: str, finished_at: Any) -> tuple[str, datetime]:
+    finished = finished_at if isinstance(finished_at, datetime) else datetime.fromisoformat(str(finished_at).replace("Z", ""))
+    return run_id, finished.replace(tzinfo=None)
+
+
+def _loaded_runs(warehouse: Path, source: str, endpoint: str) -> dict[tuple[str, str], tuple[str, datetime]]:
+    """(tenant, partition_key) -> the landing already in raw: loading it again would change nothing."""
+    if not Path(warehouse).exists():
+        return {}
+    with duckdb.connect(str(warehouse)) as con:
+        if not con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
+                           "and table_name = '_manifests'").fetchone()[0]:
+            return {}
+        rows = con.execute("select tenant, partition_key, run_id, finished_at from raw._manifests "
+                           "where source = ? and endpoint = ?", [source, endpoint]).fetchall()
+    return {(tenant, key): _landing_id(run_id, finished) for tenant, key, run_id, finished in rows}
 
 
 def create_raw_schema(settings: Settings) -> None:

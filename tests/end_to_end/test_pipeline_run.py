@@ -75,6 +75,7 @@ def test_rerun_with_nothing_new_gives_the_same_marts(clean_run):
     before = fingerprint(workspace)
     result = workspace.pipeline("run", *WINDOW)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "closed months already landed, reused" in result.stdout
     assert fingerprint(workspace) == before
 
 
