@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -79,6 +80,7 @@ def demo(scale: float, seed: int) -> None:
     if os.environ.get("PIPELINE_CONNECTIONS"):
         click.echo("demo uses the shipped demo connections: unset PIPELINE_CONNECTIONS", err=True)
         sys.exit(2)
+    _require_free_port(DEMO_PORT)
     command = [sys.executable, "-m", "pipeline.cli", "simulate", "--port", str(DEMO_PORT),
                "--scale", str(scale), "--seed", str(seed)]
     simulator = subprocess.Popen(command)
@@ -89,6 +91,13 @@ def demo(scale: float, seed: int) -> None:
         simulator.terminate()
         simulator.wait(timeout=30)
     sys.exit(status)
+
+
+def _require_free_port(port: int) -> None:
+    """The demo connections point at this port: a server already there would answer in the simulator's place."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise click.ClickException(f"port {port} is already in use (an earlier `pipeline simulate`?); stop it first")
 
 
 def _wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float = 120) -> None:

@@ -10,6 +10,7 @@ from dagster import ExecuteInProcessResult
 from rich.console import Console
 from rich.table import Table
 
+DBT_LAYERS = ("staging", "intermediate", "marts")
 # Per mart: the money column worth a total in the summary (None: rows only).
 MART_TOTALS = {
     "fct_sales": "total",
@@ -99,7 +100,7 @@ def read_findings(serving: Path) -> Findings:
                 continue
             currency = "currency" if _has_column(con, mart, "currency") else "null"
             findings.marts += con.execute(
-                f"select '{mart}', tenant, {currency}, count(*), sum({column}) from marts.{mart} "
+                f"select '{mart} ({column})', tenant, {currency}, count(*), sum({column}) from marts.{mart} "
                 f"group by all order by 2").fetchall()
     return findings
 
@@ -115,9 +116,14 @@ def print_report(console: Console, report: RunReport, findings: Findings | None)
                   title_justify="left")
     for column in ("asset", "status", "pages", "records"):
         steps.add_column(column, justify="right" if column in ("pages", "records") else "left")
+    models = [o for o in report.assets if o.asset.split("/")[0] in DBT_LAYERS]
     for outcome in report.assets:
+        if outcome in models and outcome.ok:
+            continue
         status = "ok" if outcome.ok else "[red]failed[/]"
         steps.add_row(outcome.asset, status, _n(outcome.pages), _n(outcome.records))
+    if models:
+        steps.add_row(f"dbt models ({', '.join(DBT_LAYERS)})", f"{sum(o.ok for o in models)} ok", "", "")
     console.print(steps)
     for outcome in report.assets:
         if outcome.error:
@@ -125,8 +131,8 @@ def print_report(console: Console, report: RunReport, findings: Findings | None)
     if findings is None:
         return
     marts = Table(title="Marts (serving copy)", title_justify="left")
-    for column in ("mart", "tenant", "currency", "rows", "total"):
-        marts.add_column(column, justify="right" if column in ("rows", "total") else "left")
+    for column in ("mart (amount summed)", "tenant", "currency", "rows", "sum"):
+        marts.add_column(column, justify="right" if column in ("rows", "sum") else "left")
     for mart, tenant, currency, rows, total in findings.marts:
         marts.add_row(mart, tenant or "", currency or "", f"{rows:,}", "" if total in (None, "") else f"{total:,.2f}")
     console.print(marts)

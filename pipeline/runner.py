@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,7 +56,8 @@ class TerminalProgress:
 
 def run_pipeline(settings: Settings, request: RunRequest, console: Console | None = None) -> int:
     """Extract, land, load, build and test the marts, publish the serving copy. Returns the exit status."""
-    console = console or Console(stderr=False, highlight=False)
+    # Off a terminal (CI, cron, `make run | tee`) rich would wrap at 80 columns and cut the tables.
+    console = console or Console(highlight=False, width=None if sys.stdout.isatty() else 140)
     defs = build_definitions(settings)
     assets = list(defs.assets or [])
     start = min(request.start, lookback_start(settings, request.end))

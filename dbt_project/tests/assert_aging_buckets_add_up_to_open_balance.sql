@@ -1,5 +1,5 @@
 {#- Per tenant, the aging buckets add up to the open balance and document count of fct_receivables. -#}
-{{ config(meta={'dagster': {'asset_key': ['marts', 'rpt_receivables_aging']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_receivables_aging'}}}) }}
 with aging as (
     select tenant, sum(balance_due) as balance_due, sum(documents) as documents
     from {{ ref('rpt_receivables_aging') }}

@@ -1,5 +1,5 @@
 {#- Every posted journal entry balances, unless it is listed in rpt_unbalanced_entries. -#}
-{{ config(meta={'dagster': {'asset_key': ['marts', 'rpt_unbalanced_entries']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'rpt_unbalanced_entries'}}}) }}
 select e.*
 from {{ ref('int_journal_entries_unioned') }} as e
 left join {{ ref('rpt_unbalanced_entries') }} as u

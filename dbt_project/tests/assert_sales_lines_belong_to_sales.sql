@@ -1,5 +1,5 @@
 {#- Every sales line belongs to a document of fct_sales. -#}
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_sales_lines']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_sales_lines'}}}) }}
 select l.*
 from {{ ref('fct_sales_lines') }} as l
 left join {{ ref('fct_sales') }} as s

@@ -1,5 +1,5 @@
 {#- The trial balance carries exactly the posted journal lines' debits and credits, per tenant and account. -#}
-{{ config(meta={'dagster': {'asset_key': ['marts', 'fct_journal_balance']}}) }}
+{{ config(meta={'dagster': {'ref': {'name': 'fct_journal_balance'}}}) }}
 with balance as (
     select tenant, source, account, sum(debit) as debit, sum(credit) as credit
     from {{ ref('fct_journal_balance') }}
