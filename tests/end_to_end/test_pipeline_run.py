@@ -129,3 +129,12 @@ def test_impossible_date_is_refused_with_the_reason(simulator, workspace_factory
     result = workspace.pipeline("run", "--end", "2026-02-29")
     assert result.returncode == 2
     assert "2026-02-29" in result.stderr and "not a calendar date" in result.stderr
+
+
+def test_connection_removed_from_the_file_leaves_the_marts_and_the_run_succeeds(simulator, workspace_factory):
+    workspace = workspace_factory(simulator, name="removed", tenants=["tienda_sv", "ferreteria_sv"])
+    assert workspace.pipeline("run", *WINDOW).returncode == 0
+    simulator.write_connections(workspace.root / "connections.yaml", tenants=["tienda_sv"])
+    result = workspace.pipeline("run", *WINDOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert workspace.query("select distinct tenant from marts.fct_sales") == [("tienda_sv",)]

@@ -25,5 +25,5 @@ select
     cast(l.debit as decimal(18, 4))      as debit,
     cast(l.credit as decimal(18, 4))     as credit
 from lines as l
-left join connections as c
+inner join connections as c  -- a connection removed from the file leaves the marts, its raw pages stay
     on c.tenant = l.tenant and c.source = l.source

@@ -23,5 +23,5 @@ select
     i.stock_alert_code,
     i.extracted_at
 from inventory as i
-left join connections as c
+inner join connections as c  -- a connection removed from the file leaves the marts, its raw pages stay
     on c.tenant = i.tenant and c.source = 'troyansys'

@@ -24,5 +24,5 @@ select
     i.customer_name,
     i.extracted_at
 from invoices as i
-left join connections as c
+inner join connections as c  -- a connection removed from the file leaves the marts, its raw pages stay
     on c.tenant = i.tenant and c.source = 'arrendasoft'

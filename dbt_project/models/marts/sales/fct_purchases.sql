@@ -23,5 +23,5 @@ select
     cast(p.tax as decimal(18, 4))        as tax,
     cast(p.total as decimal(18, 4))      as total
 from purchases as p
-left join connections as c
+inner join connections as c  -- a connection removed from the file leaves the marts, its raw pages stay
     on c.tenant = p.tenant and c.source = 'troyansys'

@@ -30,5 +30,5 @@ select
     d.is_void,
     d.is_receivable_kind
 from documents as d
-left join connections as c
+inner join connections as c  -- a connection removed from the file leaves the marts, its raw pages stay
     on c.tenant = d.tenant and c.source = d.source

@@ -26,5 +26,5 @@ select
     cast(l.cost_total as decimal(18, 4))                 as cost_total,
     cast(l.line_total - l.cost_total as decimal(18, 4))  as gross_margin
 from lines as l
-left join connections as c
+inner join connections as c  -- a connection removed from the file leaves the marts, its raw pages stay
     on c.tenant = l.tenant and c.source = 'smartpyme'
