@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 from dagster import ExecuteInProcessResult
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 DBT_LAYERS = ("staging", "intermediate", "marts")
@@ -44,7 +46,10 @@ class RunReport:
     materialized: set[str] = field(default_factory=set)
 
     @classmethod
-    def from_result(cls, result: ExecuteInProcessResult, duration_s: float) -> RunReport:
+    def from_result(cls, result: ExecuteInProcessResult, duration_s: float,
+                    asset_names: dict[str, str] | None = None) -> RunReport:
+        """`asset_names` maps Dagster step keys (`smartpyme__sales`) to asset names (`smartpyme/sales`)."""
+        asset_names = asset_names or {}
         outcomes: dict[str, AssetOutcome] = {}
         for event in result.get_asset_materialization_events():
             materialization = event.event_specific_data.materialization
@@ -54,10 +59,11 @@ class RunReport:
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error
-                message = error.message.strip() if error else "failed"
-                if error and error.cause:
-                    message = error.cause.message.strip()
-                outcomes[event.step_key] = AssetOutcome(event.step_key, False, error=message)
+                while error and error.cause:
+                    error = error.cause
+                message = re.sub(r"^[\w.]*(Failure|Error|Exception): ", "", error.message.strip()) if error else "failed"
+                name = asset_names.get(event.step_key, event.step_key)
+                outcomes[name] = AssetOutcome(name, False, error=message)
         return cls(result.success, duration_s, sorted(outcomes.values(), key=lambda o: o.asset), set(outcomes))
 
 
@@ -127,7 +133,7 @@ def print_report(console: Console, report: RunReport, findings: Findings | None)
     console.print(steps)
     for outcome in report.assets:
         if outcome.error:
-            console.print(f"[red]{outcome.asset}[/]: {outcome.error}")
+            console.print(f"[red]{outcome.asset}[/]: {escape(outcome.error)}", soft_wrap=True, highlight=False)
     if findings is None:
         return
     marts = Table(title="Marts (serving copy)", title_justify="left")

@@ -16,8 +16,9 @@ from pipeline.config import Settings
 from pipeline.definitions import build_definitions, lookback_start, range_tags
 from pipeline.report import RunReport, print_report, read_findings
 
-# Dagster's own event log is for the UI; the terminal gets warnings and errors plus our progress lines.
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Dagster's own event log is for the UI (`--record`); the terminal gets our progress lines and the summary,
+# which carries every failure's message (a Failure's stack trace helps nobody running the pipeline).
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ def run_pipeline(settings: Settings, request: RunRequest, console: Console | Non
         )
     finally:
         attach_listener(None)
-    report = RunReport.from_result(result, time.monotonic() - started)
+    step_names = {key.to_python_identifier(): key.to_user_string()
+                  for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    report = RunReport.from_result(result, time.monotonic() - started, step_names)
     findings = read_findings(settings.serving) if report.succeeded and settings.serving.exists() else None
     print_report(console, report, findings)
     if not report.succeeded:

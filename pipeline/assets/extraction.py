@@ -180,7 +180,7 @@ def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> M
     failures = [o for o in outcomes if o.error]
     if failures:
         raise Failure(
-            description=f"{asset_name}: {len(failures)} of {len(outcomes)} partitions failed:\n"
+            description=f"{len(failures)} of {len(outcomes)} partitions failed:\n"
             + "\n".join(f"- {o.error}" for o in failures),
             metadata={"failed": MetadataValue.json([{"tenant": o.connection, "partition": o.partition} for o in failures])},
         )

@@ -138,3 +138,14 @@ def test_connection_removed_from_the_file_leaves_the_marts_and_the_run_succeeds(
     result = workspace.pipeline("run", *WINDOW)
     assert result.returncode == 0, result.stdout + result.stderr
     assert workspace.query("select distinct tenant from marts.fct_sales") == [("tienda_sv",)]
+
+
+def test_wrong_credential_fails_the_run_naming_connection_endpoint_and_status(simulator, workspace_factory):
+    workspace = workspace_factory(simulator, name="unauthorized", tenants=["tienda_sv"])
+    workspace.env["TIENDA_SMARTPYME_KEY"] = "spy-wrong-key-0000"
+    result = workspace.pipeline("run", *WINDOW)
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "tienda_sv" in output and "smartpyme/sales" in output and "401" in output
+    assert "spy-wrong-key-0000" not in output
+    assert not workspace.serving.exists()  # a failed run never publishes the serving copy
