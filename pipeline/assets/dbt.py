@@ -8,7 +8,6 @@ findings) is a warning, never a failed run.
 
 import contextlib
 import fcntl
-import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -75,9 +74,6 @@ def _newest_project_file() -> float:
     return max((p.stat().st_mtime for p in files if p.is_file()), default=0.0)
 
 
-def dbt_vars(tags: Mapping[str, str], settings) -> dict[str, str]:
-    end, as_of = run_dates(dict(tags), settings)
-    return {"as_of_date": as_of.isoformat(), "window_end": end.isoformat()}
 
 
 @contextlib.contextmanager
@@ -101,13 +97,14 @@ def build_dbt_assets() -> list[AssetsDefinition]:
                 name="dbt_models", pool="warehouse")
     def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
-        # dbt runs in the project folder: hand it the warehouse as an absolute path.
+        _, as_of = run_dates(context.run.tags, settings)
+        # dbt inherits this environment and runs in the project folder: the warehouse as an absolute path, and
+        # the as-of date as an env var (a --vars that changes every run would cost a full re-parse).
         os.environ["PIPELINE_WAREHOUSE"] = str(settings.warehouse.resolve())
+        os.environ["PIPELINE_AS_OF"] = as_of.isoformat()
         listener = current_listener()
         with warehouse_lock(settings.warehouse), _dbt_output(listener, settings.warehouse.parent):
-            invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars(context.run.tags, settings))],
-                                 context=context)
-            yield from invocation.stream()
+            yield from dbt.cli(["build"], context=context).stream()
 
     @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"duckdb"},
            description="Read-only copy of the marts for BI tools (PIPELINE_SERVING), replaced atomically.")

@@ -34,7 +34,16 @@ from dagster import (
 
 from pipeline.assets.resources import PipelineSettings, current_listener, run_dates
 from pipeline.config import Connection, Settings
-from pipeline.extract import ExtractionError, ExtractResult, Partition, extract_partition
+from pipeline.extract import (
+    AuthFailed,
+    ExtractionError,
+    ExtractResult,
+    Forbidden,
+    Partition,
+    RequestRejected,
+    WindowTooLarge,
+    extract_partition,
+)
 from pipeline.extract.partitions import month_end, monthly
 from pipeline.landing.load import load_partitions
 from pipeline.landing.pages import MANIFEST, complete_runs, read_manifest
@@ -146,12 +155,17 @@ def closed_landed_months(settings: Settings, conn: Connection, source: str, endp
     return landed
 
 
+# Answers that another attempt cannot change: Dagster's retry policy is for what is transient.
+PERMANENT_ERRORS = (AuthFailed, Forbidden, RequestRejected, WindowTooLarge)
+
+
 @dataclass
 class _Outcome:
     connection: str
     partition: str
     result: ExtractResult | None = None
     error: str | None = None
+    permanent: bool = False
 
 
 def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> MaterializeResult:
@@ -168,7 +182,7 @@ def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> M
             result = extract_partition(settings, conn, endpoint, part, context.run.run_id, on_page=on_page)
         except ExtractionError as error:  # its message names connection, endpoint, status; no secrets
             context.log.error(str(error))
-            return _Outcome(conn.name, part.key, error=str(error))
+            return _Outcome(conn.name, part.key, error=str(error), permanent=isinstance(error, PERMANENT_ERRORS))
         if listener:
             listener.partition_done(asset_name, conn.name, part.key, result.pages, result.records)
         return _Outcome(conn.name, part.key, result=result)
@@ -183,6 +197,7 @@ def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> M
             description=f"{len(failures)} of {len(outcomes)} partitions failed:\n"
             + "\n".join(f"- {o.error}" for o in failures),
             metadata={"failed": MetadataValue.json([{"tenant": o.connection, "partition": o.partition} for o in failures])},
+            allow_retries=not all(o.permanent for o in failures),
         )
     return _materialization(outcomes, reused, time.monotonic() - started)
 
