@@ -1,0 +1,56 @@
+"""What changes at the source between two nightly runs shows up in the marts after the second one."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pipeline.simulator.testing import start_simulator
+
+TODAY = date(2025, 3, 31)
+FIRST, SECOND = date(2025, 3, 30), date(2025, 3, 31)
+
+pytestmark = pytest.mark.xdist_group("changes")
+
+
+def run(workspace, as_of: date) -> None:
+    result = workspace.pipeline("run", "--end", as_of.isoformat(), "--as-of", as_of.isoformat())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def two_runs(workspace_factory):
+    with start_simulator(seed=13, scale=1, today=TODAY) as sim:
+        workspace = workspace_factory(sim, name="changes", tenants=["inmobiliaria_co", "tienda_sv"])
+        run(workspace, FIRST)
+        (invoice,), = workspace.query(
+            "select document_id from marts.fct_receivables where tenant = 'inmobiliaria_co' "
+            "order by balance_due desc limit 1")
+        (sale,), = workspace.query(
+            "select document_id from marts.fct_receivables where tenant = 'tienda_sv' "
+            "and issue_date >= '2025-03-15' order by document_id limit 1")
+        sim.control.mutate(source="arrendasoft", tenant="inmobiliaria_co", action="pay", id=int(invoice))
+        sim.control.mutate(source="smartpyme", tenant="tienda_sv", action="annul", id=int(sale))
+        run(workspace, SECOND)
+        yield workspace, invoice, sale
+
+
+def test_paid_invoice_leaves_receivables_and_its_balance_history_keeps_both_snapshots(two_runs):
+    workspace, invoice, _ = two_runs
+    history = workspace.query(
+        "select snapshot_date, balance_due from marts.fct_invoice_balance_snapshots "
+        "where tenant = 'inmobiliaria_co' and document_id = ? order by 1", [invoice])
+    assert [day for day, _ in history] == [FIRST, SECOND]
+    assert history[0][1] > 0 and history[1][1] == Decimal("0")
+    assert not workspace.query("select 1 from marts.fct_receivables where document_id = ? "
+                               "and tenant = 'inmobiliaria_co'", [invoice])
+
+
+def test_sale_annulled_after_the_first_run_is_annulled_in_the_marts(two_runs):
+    workspace, _, sale = two_runs
+    assert workspace.query("select status from marts.fct_sales where tenant = 'tienda_sv' and document_id = ?",
+                           [sale]) == [("Anulada",)]
+    assert not workspace.query("select 1 from marts.fct_receivables where tenant = 'tienda_sv' "
+                               "and document_id = ?", [sale])
