@@ -1,4 +1,5 @@
-"""What changes at the source between two nightly runs shows up in the marts after the second one."""
+"""What changes at the source between two nightly runs shows up in the marts after the second one; findings
+about the data are warnings, and `--strict` turns the same findings into a failed run."""
 
 from __future__ import annotations
 
@@ -15,16 +16,17 @@ FIRST, SECOND = date(2025, 3, 30), date(2025, 3, 31)
 pytestmark = pytest.mark.xdist_group("changes")
 
 
-def run(workspace, as_of: date) -> None:
-    result = workspace.pipeline("run", "--end", as_of.isoformat(), "--as-of", as_of.isoformat())
-    assert result.returncode == 0, result.stdout + result.stderr
+def run(workspace, as_of: date, *options: str):
+    return workspace.pipeline("run", "--end", as_of.isoformat(), "--as-of", as_of.isoformat(), *options)
 
 
 @pytest.fixture(scope="module")
 def two_runs(workspace_factory):
     with start_simulator(seed=13, scale=1, today=TODAY) as sim:
-        workspace = workspace_factory(sim, name="changes", tenants=["inmobiliaria_co", "tienda_sv"])
-        run(workspace, FIRST)
+        unbalanced = sim.control.inject(source="serpi", tenant="contable_co", kind="unbalanced_document",
+                                        date="2025-03-10")["ids"][0]
+        workspace = workspace_factory(sim, name="changes", tenants=["inmobiliaria_co", "tienda_sv", "contable_co"])
+        first = run(workspace, FIRST)
         (invoice,), = workspace.query(
             "select document_id from marts.fct_receivables where tenant = 'inmobiliaria_co' "
             "order by balance_due desc limit 1")
@@ -33,12 +35,12 @@ def two_runs(workspace_factory):
             "and issue_date >= '2025-03-15' order by document_id limit 1")
         sim.control.mutate(source="arrendasoft", tenant="inmobiliaria_co", action="pay", id=int(invoice))
         sim.control.mutate(source="smartpyme", tenant="tienda_sv", action="annul", id=int(sale))
-        run(workspace, SECOND)
-        yield workspace, invoice, sale
+        second = run(workspace, SECOND, "--strict")
+        yield workspace, invoice, sale, str(unbalanced), first, second
 
 
 def test_paid_invoice_leaves_receivables_and_its_balance_history_keeps_both_snapshots(two_runs):
-    workspace, invoice, _ = two_runs
+    workspace, invoice, *_ = two_runs
     history = workspace.query(
         "select snapshot_date, balance_due from marts.fct_invoice_balance_snapshots "
         "where tenant = 'inmobiliaria_co' and document_id = ? order by 1", [invoice])
@@ -49,8 +51,21 @@ def test_paid_invoice_leaves_receivables_and_its_balance_history_keeps_both_snap
 
 
 def test_sale_annulled_after_the_first_run_is_annulled_in_the_marts(two_runs):
-    workspace, _, sale = two_runs
+    workspace, _, sale, *_ = two_runs
     assert workspace.query("select status from marts.fct_sales where tenant = 'tienda_sv' and document_id = ?",
                            [sale]) == [("Anulada",)]
     assert not workspace.query("select 1 from marts.fct_receivables where tenant = 'tienda_sv' "
                                "and document_id = ?", [sale])
+
+
+def test_unbalanced_document_is_a_warning_in_the_summary_and_the_run_succeeds(two_runs):
+    workspace, *_, entry_id, first, _ = two_runs
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "1 mismatch" in first.stdout and "unbalanced entries: 1" in first.stdout
+    assert workspace.query("select entry_id from marts.rpt_unbalanced_entries") == [(entry_id,)]
+
+
+def test_strict_turns_the_same_finding_into_a_failed_run_that_still_publishes(two_runs):
+    *_, second = two_runs
+    assert second.returncode == 1, second.stdout + second.stderr
+    assert "--strict" in second.stdout and "Run succeeded" in second.stdout
