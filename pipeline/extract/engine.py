@@ -78,6 +78,10 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
 
 
+# (connection, endpoint, run id) -> keys looked up by keys_of; partitions of one run share them.
+_KEYS_BY_RUN: dict[tuple[str, str, str], list[Any]] = {}
+
+
 class PageContext:
     """One pass of a paginator over one endpoint: sends, classifies, lands, counts."""
 
@@ -144,12 +148,17 @@ class PageContext:
         return [task.result() for task in tasks]
 
     async def keys_of(self, endpoint_name: str) -> list[Any]:
-        """Page through another endpoint of the same source without landing it; return its keys."""
+        """Page through another endpoint of the same source without landing it; return its keys. Looked up
+        once per connection and run: every monthly SERPI partition needs the same document types, and SERPI
+        serves one request at a time."""
+        seen = (self.connection.name, endpoint_name, self.run.run_id)
+        if seen in _KEYS_BY_RUN:
+            return _KEYS_BY_RUN[seen]
         other = self.run.source.endpoints[endpoint_name]
         requester = self.run.requester_for(other)
         context = PageContext(self.run, other, requester, other.reported.tracker(), land=False)
         await other.paginator.run(context)
-        return list(dict.fromkeys(context.collected))
+        return _KEYS_BY_RUN.setdefault(seen, list(dict.fromkeys(context.collected)))
 
     def fail_window_too_large(self, page: Page, request: dict[str, Any]) -> None:
         reply = page.reply

@@ -1,0 +1,120 @@
+"""The pipeline as a contender: `extract_partition` for every partition of the window and every tenant of
+one endpoint, several partitions at a time exactly as the Dagster extraction asset runs them, then
+(optionally) `load_partitions` of what landed into a fresh warehouse's raw schema.
+
+    python -m bench.extraction --connections FILE --endpoint smartpyme/sales [--endpoint ...] --start D \
+        --end D --as-of D --raw-dir DIR [--warehouse FILE]
+prints one JSON line: {"records", "unique_records", "pages", "bytes", "retries", "partitions", "mismatches",
+"seconds" (extraction, landing included), "load_seconds", "load_records", "load_pages"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline.config import load_settings
+from pipeline.extract import extract_partition, partitions_for
+from pipeline.landing.load import load_partitions
+
+
+def partition_workers() -> int:
+    """What the Dagster asset uses (imports Dagster, outside the timed part); 4 if that layer is broken."""
+    try:
+        from pipeline.assets.extraction import PARTITION_WORKERS
+    except Exception:  # the lead's layer may be mid-edit; the engine is what is measured
+        return 4
+    return PARTITION_WORKERS
+
+
+def extract(settings, endpoint: str, start: date, end: date, as_of: date, workers: int) -> dict[str, Any]:
+    source, name = endpoint.split("/")
+    jobs = [
+        (conn, part)
+        for conn in settings.connections
+        if conn.source == source
+        for part in partitions_for(conn, name, start, end, as_of)
+    ]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda job: extract_partition(settings, job[0], name, job[1], "bench"), jobs))
+    seconds = time.perf_counter() - started
+    return {
+        "records": sum(r.records for r in results),
+        "unique_records": sum(r.unique_records for r in results),
+        "pages": sum(r.pages for r in results),
+        "bytes": sum(r.bytes for r in results),
+        "retries": sum(r.retries for r in results),
+        "partitions": len(results),
+        "mismatches": [r.mismatch for r in results if r.mismatch],
+        "seconds": round(seconds, 4),
+        "workers": workers,
+    }
+
+
+def load(settings, endpoint: str) -> dict[str, Any]:
+    source, name = endpoint.split("/")
+    started = time.perf_counter()
+    loaded = load_partitions(settings, source, name)
+    return {
+        "load_seconds": round(time.perf_counter() - started, 4),
+        "load_records": loaded.records,
+        "load_pages": loaded.pages,
+    }
+
+
+def measure(settings, endpoint: str, args: argparse.Namespace, workers: int) -> dict[str, Any]:
+    result = {"endpoint": endpoint, **extract(settings, endpoint, args.start, args.end, args.as_of, workers)}
+    if args.warehouse:
+        result |= load(settings, endpoint)
+    return result
+
+
+def totals(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One endpoint: its result; several (run one after the other): the sums, and each one."""
+    if len(results) == 1:
+        return results[0]
+    summed = {
+        key: sum(r.get(key, 0) for r in results)
+        for key in (
+            "records",
+            "unique_records",
+            "pages",
+            "bytes",
+            "retries",
+            "partitions",
+            "seconds",
+            "load_seconds",
+            "load_records",
+            "load_pages",
+        )
+    }
+    return {**summed, "mismatches": [m for r in results for m in r["mismatches"]], "by_endpoint": results}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--connections", type=Path, required=True)
+    parser.add_argument("--endpoint", action="append", required=True, help="source/endpoint; repeatable")
+    parser.add_argument("--start", type=date.fromisoformat, required=True)
+    parser.add_argument("--end", type=date.fromisoformat, required=True)
+    parser.add_argument("--as-of", dest="as_of", type=date.fromisoformat, required=True)
+    parser.add_argument("--raw-dir", type=Path, required=True)
+    parser.add_argument("--warehouse", type=Path)
+    args = parser.parse_args()
+    os.environ["PIPELINE_RAW_DIR"] = str(args.raw_dir)
+    if args.warehouse:
+        os.environ["PIPELINE_WAREHOUSE"] = str(args.warehouse)
+    settings = load_settings(args.connections)
+    workers = partition_workers()
+    print(json.dumps(totals([measure(settings, endpoint, args, workers) for endpoint in args.endpoint])))
+
+
+if __name__ == "__main__":
+    main()
