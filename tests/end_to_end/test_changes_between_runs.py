@@ -21,22 +21,35 @@ def run(workspace, as_of: date, *options: str):
 
 
 @pytest.fixture(scope="module")
-def two_runs(workspace_factory):
+def simulator():
     with start_simulator(seed=13, scale=1, today=TODAY) as sim:
-        unbalanced = sim.control.inject(source="serpi", tenant="contable_co", kind="unbalanced_document",
-                                        date="2025-03-10")["ids"][0]
-        workspace = workspace_factory(sim, name="changes", tenants=["inmobiliaria_co", "tienda_sv", "contable_co"])
-        first = run(workspace, FIRST)
-        (invoice,), = workspace.query(
-            "select document_id from marts.fct_receivables where tenant = 'inmobiliaria_co' "
-            "order by balance_due desc limit 1")
-        (sale,), = workspace.query(
-            "select document_id from marts.fct_receivables where tenant = 'tienda_sv' "
-            "and issue_date >= '2025-03-15' order by document_id limit 1")
-        sim.control.mutate(source="arrendasoft", tenant="inmobiliaria_co", action="pay", id=int(invoice))
-        sim.control.mutate(source="smartpyme", tenant="tienda_sv", action="annul", id=int(sale))
-        second = run(workspace, SECOND, "--strict")
-        yield workspace, invoice, sale, str(unbalanced), first, second
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def two_runs(simulator, workspace_factory):
+    unbalanced = simulator.control.inject(source="serpi", tenant="contable_co", kind="unbalanced_document",
+                                          date="2025-03-10")["ids"][0]
+    workspace = workspace_factory(simulator, name="changes", tenants=["inmobiliaria_co", "tienda_sv", "contable_co"])
+    first = run(workspace, FIRST)
+    (invoice,), = workspace.query(
+        "select document_id from marts.fct_receivables where tenant = 'inmobiliaria_co' "
+        "order by balance_due desc limit 1")
+    (sale,), = workspace.query(
+        "select document_id from marts.fct_receivables where tenant = 'tienda_sv' "
+        "and issue_date >= '2025-03-15' order by document_id limit 1")
+    simulator.control.mutate(source="arrendasoft", tenant="inmobiliaria_co", action="pay", id=int(invoice))
+    simulator.control.mutate(source="smartpyme", tenant="tienda_sv", action="annul", id=int(sale))
+    second = run(workspace, SECOND, "--strict")
+    return workspace, invoice, sale, str(unbalanced), first, second
+
+
+@pytest.fixture(scope="module")
+def connection_removed(simulator, two_runs):
+    """A third run after contable_co left the file (the tests using it come last in this module)."""
+    workspace, *_ = two_runs
+    simulator.write_connections(workspace.root / "connections.yaml", tenants=["inmobiliaria_co", "tienda_sv"])
+    return workspace, run(workspace, SECOND)
 
 
 def test_paid_invoice_leaves_receivables_and_its_balance_history_keeps_both_snapshots(two_runs):
@@ -69,3 +82,11 @@ def test_strict_turns_the_same_finding_into_a_failed_run_that_still_publishes(tw
     *_, second = two_runs
     assert second.returncode == 1, second.stdout + second.stderr
     assert "--strict" in second.stdout and "Run succeeded" in second.stdout
+
+
+def test_connection_removed_from_the_file_leaves_the_marts_and_the_run_succeeds(connection_removed):
+    workspace, result = connection_removed
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not workspace.query("select 1 from marts.fct_journal_lines where tenant = 'contable_co'")
+    assert workspace.query("select distinct tenant from marts.fct_sales order by 1") == [
+        ("inmobiliaria_co",), ("tienda_sv",)]

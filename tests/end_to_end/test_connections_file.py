@@ -1,5 +1,5 @@
 """The connections file and the command line, as a data engineer meets them: refusals before any request,
-a removed connection, a wrong credential."""
+a wrong credential."""
 
 from __future__ import annotations
 
@@ -42,15 +42,6 @@ def test_impossible_date_is_refused_with_the_reason(simulator, workspace_factory
     result = workspace.pipeline("run", "--end", "2026-02-29")
     assert result.returncode == 2
     assert "2026-02-29" in result.stderr and "not a calendar date" in result.stderr
-
-
-def test_connection_removed_from_the_file_leaves_the_marts_and_the_run_succeeds(simulator, workspace_factory):
-    workspace = workspace_factory(simulator, name="removed", tenants=["tienda_sv", "ferreteria_sv"])
-    assert workspace.pipeline("run", *WINDOW).returncode == 0
-    simulator.write_connections(workspace.root / "connections.yaml", tenants=["tienda_sv"])
-    result = workspace.pipeline("run", *WINDOW)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert workspace.query("select distinct tenant from marts.fct_sales") == [("tienda_sv",)]
 
 
 def test_wrong_credential_fails_the_run_naming_connection_endpoint_and_status(simulator, workspace_factory):
