@@ -85,23 +85,15 @@ def limit_name(endpoint: str, concurrency: int) -> str:
 # ---------------------------------------------------------------- extraction family: the contenders
 
 
+def window_args(connections: Path, endpoint: str) -> list[str]:
+    """What the limit client and the pipeline contender both extract: one endpoint over the whole window."""
+    return ["--connections", str(connections), "--endpoint", endpoint, "--start", START.isoformat(),
+            "--end", TODAY.isoformat()]
+
+
 def run_limit(bench: Bench, env: dict, connections: Path, endpoint: str, concurrency: int) -> dict[str, Any]:
     finished = procs.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.limit",
-            "--connections",
-            str(connections),
-            "--endpoint",
-            endpoint,
-            "--start",
-            START.isoformat(),
-            "--end",
-            TODAY.isoformat(),
-            "--concurrency",
-            str(concurrency),
-        ],
+        [sys.executable, "-m", "bench.limit", *window_args(connections, endpoint), "--concurrency", str(concurrency)],
         env=env,
         cwd=REPO,
     ).check()
@@ -110,23 +102,8 @@ def run_limit(bench: Bench, env: dict, connections: Path, endpoint: str, concurr
 
 def run_pipeline(bench: Bench, env: dict, connections: Path, endpoint: str, load: bool) -> dict[str, Any]:
     work = bench.fresh("pipeline")
-    command = [
-        sys.executable,
-        "-m",
-        "bench.extraction",
-        "--connections",
-        str(connections),
-        "--endpoint",
-        endpoint,
-        "--start",
-        START.isoformat(),
-        "--end",
-        TODAY.isoformat(),
-        "--as-of",
-        TODAY.isoformat(),
-        "--raw-dir",
-        str(work / "raw"),
-    ]
+    command = [sys.executable, "-m", "bench.extraction", *window_args(connections, endpoint),
+               "--as-of", TODAY.isoformat(), "--raw-dir", str(work / "raw")]
     if load:
         command += ["--warehouse", str(work / "warehouse.duckdb")]
     try:
