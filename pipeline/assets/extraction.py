@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from dagster import (
     AssetCheckResult,
@@ -111,9 +112,10 @@ def _extraction_asset(source: str, endpoint: str, partitions, serialized: bool) 
         # Unpartitioned (snapshot) assets see the run's month-range tags too: only partitioned ones use them.
         keys = list(context.partition_keys) if partitions else None
         parts = partitions_to_extract(settings, keys, end, as_of)
+        landings = complete_runs(settings.raw_dir, source, endpoint) if reuse_landed(context) else {}
         jobs, reused = [], 0
         for conn in connections_for(settings, source, endpoint):
-            landed = closed_landed_months(settings, conn, source, endpoint, end) if reuse_landed(context) else set()
+            landed = closed_landed_months(settings, conn, landings, end)
             reused += sum(part.key in landed for part in parts)
             jobs += [(conn, part) for part in parts if part.key not in landed]
         if reused and (listener := current_listener()):
@@ -138,12 +140,14 @@ def reuse_landed(context: AssetExecutionContext) -> bool:
     return context.run.tags.get(REUSE_TAG) == "true"
 
 
-def closed_landed_months(settings: Settings, conn: Connection, source: str, endpoint: str, end: date) -> set[str]:
-    """Months that ended before the connection's look-back and are already landed whole: nothing in them can
-    still change as far as the look-back contract goes, so `pipeline run` does not fetch them again."""
+def closed_landed_months(settings: Settings, conn: Connection, landings: dict[tuple[str, str], Path],
+                         end: date) -> set[str]:
+    """Of an endpoint's landings, the months that ended before the connection's look-back and are landed whole:
+    nothing in them can still change as far as the look-back contract goes, so `pipeline run` does not fetch
+    them again."""
     horizon = end - timedelta(days=conn.lookback_days)
     landed = set()
-    for (tenant, key), run_dir in complete_runs(settings.raw_dir, source, endpoint).items():
+    for (tenant, key), run_dir in landings.items():
         if tenant != conn.name or len(key) != len("YYYY-MM"):
             continue
         first = date.fromisoformat(f"{key}-01")
