@@ -60,18 +60,18 @@ def load_partitions(settings: Settings, source: str, endpoint: str, partition_ke
     }
     manifests = {key: json.loads((run_dir / MANIFEST).read_text(), parse_float=Decimal)
                  for key, run_dir in runs.items()}
-    loaded = _loaded_runs(settings.warehouse, source, endpoint)
-    runs = {key: run_dir for key, run_dir in runs.items()
-            if loaded.get(key) != _landing_id(manifests[key]["run_id"], manifests[key]["finished_at"])}
-    manifests = {key: manifests[key] for key in runs}
-    manifest_files = [str((run_dir / MANIFEST).resolve()) for run_dir in runs.values()]
-    page_files = [str((run_dir / page["file"]).resolve())
-                  for key, run_dir in runs.items() for page in manifests[key]["pages"]]
     Path(settings.warehouse).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.warehouse)) as con:
         con.execute("begin transaction")
         try:
             _ensure_tables(con, source, endpoint)
+            loaded = _loaded_runs(con, source, endpoint)
+            runs = {key: run_dir for key, run_dir in runs.items()
+                    if loaded.get(key) != _landing_id(manifests[key]["run_id"], manifests[key]["finished_at"])}
+            manifests = {key: manifests[key] for key in runs}
+            manifest_files = [str((run_dir / MANIFEST).resolve()) for run_dir in runs.values()]
+            page_files = [str((run_dir / page["file"]).resolve())
+                          for key, run_dir in runs.items() for page in manifests[key]["pages"]]
             _replace_pages(con, table_name(source, endpoint), list(runs), manifest_files, page_files)
             _replace_manifests(con, source, endpoint, manifests)
             _rewrite_connections(con, settings)
@@ -90,16 +90,10 @@ def _landing_id(run_id: str, finished_at: Any) -> tuple[str, datetime]:
     return run_id, finished.replace(tzinfo=None)
 
 
-def _loaded_runs(warehouse: Path, source: str, endpoint: str) -> dict[tuple[str, str], tuple[str, datetime]]:
+def _loaded_runs(con: duckdb.DuckDBPyConnection, source: str, endpoint: str) -> dict[tuple[str, str], tuple[str, datetime]]:
     """(tenant, partition_key) -> the landing already in raw: loading it again would change nothing."""
-    if not Path(warehouse).exists():
-        return {}
-    with duckdb.connect(str(warehouse)) as con:
-        if not con.execute("select count(*) from information_schema.tables where table_schema = 'raw' "
-                           "and table_name = '_manifests'").fetchone()[0]:
-            return {}
-        rows = con.execute("select tenant, partition_key, run_id, finished_at from raw._manifests "
-                           "where source = ? and endpoint = ?", [source, endpoint]).fetchall()
+    rows = con.execute("select tenant, partition_key, run_id, finished_at from raw._manifests "
+                       "where source = ? and endpoint = ?", [source, endpoint]).fetchall()
     return {(tenant, key): _landing_id(run_id, finished) for tenant, key, run_id, finished in rows}
 
 
