@@ -1,6 +1,6 @@
 {#-
   Incremental base models (the JSON parsing, the costly step) stay equal to a full rebuild from raw:
-  - only pages of runs not yet in the table are parsed (unnest_records(new_pages_only=...));
+  - only pages of runs not yet in the table are parsed (typed_records(new_pages_only=...));
   - after each run, rows of runs no longer in raw are deleted (a partition re-landed by a newer run);
   - when the model's logic changed (its compiled SQL, macros included, minus the incremental filter),
     every row is deleted before the run, so all pages are parsed again with the new logic.
@@ -33,7 +33,7 @@
 {% macro finish_base_model(raw_relation) -%}
     delete from {{ this }} as _done
     where not exists (
-        select 1 from {{ relation_or_empty(raw_relation, raw_page_columns()) }} as _raw
+        select 1 from {{ relation_or_empty(raw_relation, raw_record_columns()) }} as _raw
         where _raw.tenant = _done.tenant and _raw.partition_key = _done.partition_key
             and _raw.run_id = _done.run_id
     );

@@ -16,11 +16,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{% macro raw_page_columns() -%}
+{% macro raw_record_columns() -%}
     {{ return({
         'tenant': 'varchar', 'partition_key': 'varchar', 'window_start': 'date', 'window_end': 'date',
         'snapshot_date': 'date', 'run_id': 'varchar', 'page': 'integer', 'extracted_at': 'timestamp',
-        'records': 'integer', 'body': 'varchar'
+        'record_position': 'integer', 'record': 'varchar'
     }) }}
 {%- endmacro %}
 

@@ -252,7 +252,7 @@ def _load_asset(source: str, endpoint: str, partitions) -> AssetsDefinition:
         backfill_policy=BackfillPolicy.single_run() if partitions else None,
         pool="warehouse",
         kinds={"duckdb"},
-        description=f"Landed pages of {source} {endpoint}, one row per page, in the warehouse's raw schema.",
+        description=f"Landed pages of {source} {endpoint}, one row per record (its exact text), in the warehouse's raw schema.",
     )
     def _load(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
         settings = pipeline.load()

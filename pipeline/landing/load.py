@@ -1,10 +1,12 @@
 """Load landed pages into the warehouse's raw schema (fixed; dbt staging reads exactly this).
 
-Per endpoint, the newest complete run of each chosen partition goes into `raw.{source}__{endpoint}` (one row per
-page, the body exactly as received) with ONE bulk INSERT ... SELECT over DuckDB's read_text, joined with the
-manifests' page lists (read by DuckDB's read_json). `raw._manifests` gets one row per partition, its `reported`
-re-serialized in Python with exact numbers (DuckDB's JSON type would round them through doubles).
-`raw._connections` is rewritten from the settings. Each load replaces its partitions in one transaction.
+Per endpoint, the newest complete run of each chosen partition goes into `raw.{source}__{endpoint}`: one row per
+record, its text exactly as the API sent it (a slice of the page body, see records.py), with its page and
+position. One row per record rather than per page keeps dbt's JSON parsing to a few MB per 2,048-row vector;
+a page per row made it parse the whole history at once. Records go in as bulk inserts of pandas frames of
+about BATCH_BYTES each. `raw._manifests` gets one row per partition, its `reported` re-serialized in Python
+with exact numbers (DuckDB's JSON type would round them through doubles), in the same transaction as the
+partition's records. `raw._connections` is rewritten from the settings.
 """
 
 from __future__ import annotations
@@ -18,23 +20,26 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.landing.exactjson import dumps_exact
 from pipeline.landing.pages import MANIFEST, complete_runs
+from pipeline.landing.records import record_texts
+from pipeline.sources import SOURCES
 
-PAGE_COLUMNS = """
+RECORD_COLUMNS = """
     tenant VARCHAR, partition_key VARCHAR, window_start DATE, window_end DATE, snapshot_date DATE,
-    run_id VARCHAR, page INTEGER, extracted_at TIMESTAMP, records INTEGER, body VARCHAR"""
+    run_id VARCHAR, page INTEGER, extracted_at TIMESTAMP, record_position INTEGER, record VARCHAR"""
+BATCH_BYTES = 32 * 2**20
+# DuckDB caches written blocks up to its memory_limit (80 % of RAM by default): capped, a load of any size stays
+# within a few hundred MB. Set on the connection, not in connect(config=...): DuckDB refuses a second
+# in-process connection to one file with a different configuration.
+LOADER_MEMORY_LIMIT = "256MB"
 MANIFEST_COLUMNS = """
     source VARCHAR, endpoint VARCHAR, tenant VARCHAR, partition_key VARCHAR, window_start DATE, window_end DATE,
     snapshot_date DATE, run_id VARCHAR, finished_at TIMESTAMP, pages INTEGER, records INTEGER,
     unique_records INTEGER, reported VARCHAR, mismatch VARCHAR"""
-MANIFEST_READ = (
-    "{tenant: 'VARCHAR', partition_key: 'VARCHAR', window_start: 'DATE', window_end: 'DATE', "
-    "snapshot_date: 'DATE', run_id: 'VARCHAR', finished_at: 'VARCHAR', "
-    "pages: 'STRUCT(page INTEGER, file VARCHAR, records INTEGER)[]'}"
-)
 
 
 @dataclass
@@ -62,25 +67,16 @@ def load_partitions(settings: Settings, source: str, endpoint: str, partition_ke
                  for key, run_dir in runs.items()}
     Path(settings.warehouse).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.warehouse)) as con:
-        con.execute("begin transaction")
-        try:
-            _ensure_tables(con, source, endpoint)
-            loaded = _loaded_runs(con, source, endpoint)
-            runs = {key: run_dir for key, run_dir in runs.items()
-                    if loaded.get(key) != _landing_id(manifests[key]["run_id"], manifests[key]["finished_at"])}
-            manifests = {key: manifests[key] for key in runs}
-            manifest_files = [str((run_dir / MANIFEST).resolve()) for run_dir in runs.values()]
-            page_files = [str((run_dir / page["file"]).resolve())
-                          for key, run_dir in runs.items() for page in manifests[key]["pages"]]
-            _replace_pages(con, table_name(source, endpoint), list(runs), manifest_files, page_files)
-            _replace_manifests(con, source, endpoint, manifests)
-            _rewrite_connections(con, settings)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+        con.execute(f"set memory_limit = '{LOADER_MEMORY_LIMIT}'")
+        _ensure_tables(con, source, endpoint)
+        _rewrite_connections(con, settings)
+        loaded = _loaded_runs(con, source, endpoint)
+        runs = {key: run_dir for key, run_dir in runs.items()
+                if loaded.get(key) != _landing_id(manifests[key]["run_id"], manifests[key]["finished_at"])}
+        manifests = {key: manifests[key] for key in runs}
+        _replace_partitions(con, source, endpoint, runs, manifests)
     return LoadResult(
-        pages=len(page_files), records=sum(int(m["records"]) for m in manifests.values()),
+        pages=sum(len(m["pages"]) for m in manifests.values()), records=sum(int(m["records"]) for m in manifests.values()),
         partitions=len(runs), duration_s=round(time.monotonic() - started, 3),
     )
 
@@ -100,8 +96,6 @@ def _loaded_runs(con: duckdb.DuckDBPyConnection, source: str, endpoint: str) -> 
 def create_raw_schema(settings: Settings) -> None:
     """Create every raw table (empty where nothing was landed yet) and rewrite raw._connections, so dbt can
     build before every endpoint has data."""
-    from pipeline.sources import SOURCES
-
     Path(settings.warehouse).parent.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(settings.warehouse)) as con:
         for source in SOURCES.values():
@@ -112,38 +106,92 @@ def create_raw_schema(settings: Settings) -> None:
 
 def _ensure_tables(con: duckdb.DuckDBPyConnection, source: str, endpoint: str) -> None:
     con.execute("create schema if not exists raw")
-    con.execute(f"create table if not exists {table_name(source, endpoint)} ({PAGE_COLUMNS})")
+    con.execute(f"create table if not exists {table_name(source, endpoint)} ({RECORD_COLUMNS})")
     con.execute(f"create table if not exists raw._manifests ({MANIFEST_COLUMNS})")
     con.execute("create table if not exists raw._connections (tenant VARCHAR, source VARCHAR, currency VARCHAR)")
 
 
-def _replace_pages(con: duckdb.DuckDBPyConnection, table: str, keys: list[tuple[str, str]],
-                   manifest_files: list[str], page_files: list[str]) -> None:
-    if not keys:
-        return
-    con.execute("create temp table _loading (tenant VARCHAR, partition_key VARCHAR)")
-    con.executemany("insert into _loading values (?, ?)", keys)
-    con.execute(f"delete from {table} where (tenant, partition_key) in (select (tenant, partition_key) from _loading)")
-    con.execute("drop table _loading")
-    if not page_files:
-        return
-    con.execute(
-        f"""
-        insert into {table}
-        with manifest as (
-            select *, parse_dirpath(filename) as run_dir
-            from read_json(?, columns = {MANIFEST_READ}, filename = true, format = 'auto')
-        ),
-        page as (
-            select manifest.*, unnest(pages) as p from manifest
-        )
-        select page.tenant, page.partition_key, page.window_start, page.window_end, page.snapshot_date,
-               page.run_id, p.page, cast(replace(page.finished_at, 'Z', '') as timestamp), p.records, body.content
-        from page
-        join read_text(?) as body on body.filename = page.run_dir || '/' || p.file
-        """,
-        [manifest_files, page_files],
-    )
+def _replace_partitions(con: duckdb.DuckDBPyConnection, source: str, endpoint: str,
+                        runs: dict[tuple[str, str], Path], manifests: dict) -> None:
+    """Replace each partition's rows and manifest row in the same transaction, so a partition is never half
+    loaded; partitions commit in groups of about BATCH_BYTES of record text, because DuckDB holds a
+    transaction's rows in memory until it commits."""
+    table, record_path = table_name(source, endpoint), SOURCES[source].endpoints[endpoint].records
+    batch = _Batch(con, table)
+    con.execute("begin transaction")
+    try:
+        for (tenant, partition_key), run_dir in runs.items():
+            manifest = manifests[(tenant, partition_key)]
+            con.execute(f"delete from {table} where tenant = ? and partition_key = ?", [tenant, partition_key])
+            extracted_at = _landing_id(manifest["run_id"], manifest["finished_at"])[1]
+            for page in manifest["pages"]:
+                texts = record_texts((run_dir / page["file"]).read_bytes(), record_path)
+                batch.add((tenant, partition_key, manifest.get("window_start"), manifest.get("window_end"),
+                           manifest.get("snapshot_date"), manifest["run_id"], int(page["page"]), extracted_at), texts)
+            _replace_manifests(con, source, endpoint, {(tenant, partition_key): manifest})
+            if batch.uncommitted >= BATCH_BYTES:
+                batch.flush()
+                con.execute("commit")
+                con.execute("begin transaction")
+                batch.uncommitted = 0
+        batch.flush()
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+class _Batch:
+    """Pages (one row each) and their records (page index, position, text), inserted into `table` with one
+    join whenever BATCH_BYTES of record text are pending."""
+
+    PAGE_FIELDS = ("tenant", "partition_key", "window_start", "window_end", "snapshot_date", "run_id", "page",
+                   "extracted_at")
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, table: str) -> None:
+        self.con, self.table = con, table
+        self.uncommitted = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        self.pages: list[tuple] = []
+        self.page_index: list[int] = []
+        self.positions: list[int] = []
+        self.texts: list[str] = []
+        self.size = 0
+
+    def add(self, page: tuple, texts: list[str]) -> None:
+        index = len(self.pages)
+        self.pages.append(page)
+        self.page_index.extend([index] * len(texts))
+        self.positions.extend(range(1, len(texts) + 1))
+        self.texts.extend(texts)
+        size = sum(map(len, texts))
+        self.size += size
+        self.uncommitted += size
+        if self.size >= BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        con, table = self.con, self.table
+        if self.texts:
+            pages = pd.DataFrame(self.pages, columns=self.PAGE_FIELDS)
+            pages["page_index"] = range(len(self.pages))
+            records = pd.DataFrame({"page_index": self.page_index, "record_position": self.positions,
+                                    "record": self.texts})
+            con.register("_batch_pages", pages)
+            con.register("_batch_records", records)
+            con.execute(
+                f"""
+                insert into {table}
+                select p.tenant, p.partition_key, cast(p.window_start as date), cast(p.window_end as date),
+                       cast(p.snapshot_date as date), p.run_id, p.page, p.extracted_at, r.record_position, r.record
+                from _batch_records as r join _batch_pages as p using (page_index)
+                """
+            )
+            con.unregister("_batch_pages")
+            con.unregister("_batch_records")
+        self._reset()
 
 
 def _replace_manifests(con: duckdb.DuckDBPyConnection, source: str, endpoint: str, manifests: dict) -> None:

@@ -1,13 +1,17 @@
-"""A DuckDB warehouse whose `raw` schema is filled with hand-written page bodies, exactly as the loader lays it out."""
+"""A DuckDB warehouse whose `raw` schema is filled with hand-written page bodies, split into records exactly as the
+loader lays them out."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+
+from pipeline.landing.load import RECORD_COLUMNS
+from pipeline.landing.records import record_texts
+from pipeline.sources import SOURCES
 
 PAGE_TABLES = (
     "troyansys__dashboard",
@@ -22,10 +26,6 @@ PAGE_TABLES = (
     "arrendasoft__invoices",
 )
 
-PAGE_COLUMNS = (
-    "tenant VARCHAR, partition_key VARCHAR, window_start DATE, window_end DATE, snapshot_date DATE, "
-    "run_id VARCHAR, page INTEGER, extracted_at TIMESTAMP, records INTEGER, body VARCHAR"
-)
 
 MANIFEST_COLUMNS = (
     "source VARCHAR, endpoint VARCHAR, tenant VARCHAR, partition_key VARCHAR, window_start DATE, "
@@ -56,7 +56,7 @@ def write_raw(path: Path, connections: list[tuple[str, str, str]], partitions: l
     try:
         con.execute("create schema if not exists raw")
         for table in PAGE_TABLES:
-            con.execute(f"create or replace table raw.{table} ({PAGE_COLUMNS})")
+            con.execute(f"create or replace table raw.{table} ({RECORD_COLUMNS})")
         con.execute(f"create or replace table raw._manifests ({MANIFEST_COLUMNS})")
         con.execute("create or replace table raw._connections (tenant VARCHAR, source VARCHAR, currency VARCHAR)")
         con.executemany("insert into raw._connections values (?, ?, ?)", connections)
@@ -83,25 +83,18 @@ def replace_partition(path: Path, part: Partition) -> None:
 
 def _insert_partition(con: duckdb.DuckDBPyConnection, part: Partition) -> None:
     start, end = part.window if part.window else (None, None)
+    record_path = SOURCES[part.source].endpoints[part.endpoint].records
     records = 0
     for number, body in enumerate(part.bodies, start=1):
-        count = _record_count(body)
-        records += count
-        con.execute(
+        texts = record_texts(body.encode(), record_path)
+        records += len(texts)
+        con.executemany(
             f"insert into raw.{part.source}__{part.endpoint} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [part.tenant, part.partition_key, start, end, part.snapshot_date, part.run_id, number,
-             part.extracted_at, count, body],
+            [[part.tenant, part.partition_key, start, end, part.snapshot_date, part.run_id, number,
+              part.extracted_at, position, text] for position, text in enumerate(texts, start=1)],
         )
     con.execute(
         "insert into raw._manifests values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [part.source, part.endpoint, part.tenant, part.partition_key, start, end, part.snapshot_date,
          part.run_id, part.extracted_at, len(part.bodies), records, records, part.reported, None],
     )
-
-
-def _record_count(body: str) -> int:
-    parsed = json.loads(body)  # only to count; the exact text is what lands
-    for key in ("data", "result", "body"):
-        if isinstance(parsed.get(key), list):
-            return len(parsed[key])
-    return 1

@@ -16,7 +16,7 @@
 } -%}
 
 with records as (
-    {{ unnest_records(source('arrendasoft', 'invoices'), 'body', structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('arrendasoft', 'invoices'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -30,9 +30,8 @@ checked as (
             check_date('txt.fecha_vencimiento', 'fecha_vencimiento'),
             check_amount('rec.valor_total', 'txt.valor_total', 'valor_total', required=true),
             check_amount('rec.saldo', 'txt.saldo', 'saldo', required=true),
-        ]) }} as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ]) }} as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

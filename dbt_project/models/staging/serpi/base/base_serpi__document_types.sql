@@ -9,16 +9,15 @@
 {%- set structure = {'id': 'VARCHAR', 'categoriaDocumento': 'VARCHAR', 'prefijo': 'VARCHAR', 'descripcion': 'VARCHAR'} -%}
 
 with records as (
-    {{ unnest_records(source('serpi', 'document_types'), 'result', structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('serpi', 'document_types'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
     select
         *,
         rec.id as record_key,
-        {{ issues([check_required('txt.id', 'id')]) }} as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        {{ issues([check_required('txt.id', 'id')]) }} as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

@@ -22,7 +22,7 @@
 {%- set p = "'detalles[' || (i + 1) || '].'" -%}
 
 with records as (
-    {{ unnest_records(source('serpi', 'documents'), 'result', structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('serpi', 'documents'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -42,9 +42,8 @@ checked as (
                 check_amount('rec.detalles[i + 1].baseImpuesto', 'txt.detalles[i + 1].baseImpuesto', 'baseImpuesto', prefix=p),
                 check_date('txt.detalles[i + 1].fechaVencimiento', 'fechaVencimiento', prefix=p),
             ]) }}
-        ) as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ) as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

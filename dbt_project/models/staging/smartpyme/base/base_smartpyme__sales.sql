@@ -30,7 +30,7 @@
 {%- set max_q = var('max_sale_line_quantity') -%}
 
 with records as (
-    {{ unnest_records(source('smartpyme', 'sales'), 'data', structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('smartpyme', 'sales'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -62,9 +62,8 @@ checked as (
                 check_amount('rec.detalles[i + 1].total', 'txt.detalles[i + 1].total', 'total', required=true, prefix=p),
                 check_amount('rec.detalles[i + 1].iva', 'txt.detalles[i + 1].iva', 'iva', prefix=p),
             ]) }}
-        ) as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ) as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

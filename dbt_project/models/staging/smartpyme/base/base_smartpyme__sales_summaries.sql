@@ -13,7 +13,7 @@
 } -%}
 
 with records as (
-    {{ unnest_records(source('smartpyme', 'sales_summary'), 'data', structure, is_list=false, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('smartpyme', 'sales_summary'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -25,9 +25,8 @@ checked as (
             check_amount('rec.total_ventas', 'txt.total_ventas', 'total_ventas', required=true),
             check_amount('rec.total_iva', 'txt.total_iva', 'total_iva'),
             check_amount('rec.total_descuentos', 'txt.total_descuentos', 'total_descuentos'),
-        ]) }} as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ]) }} as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

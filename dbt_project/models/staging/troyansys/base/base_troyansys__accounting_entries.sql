@@ -19,7 +19,7 @@
 {%- set prefix = "'lines[' || (i + 1) || '].'" -%}
 
 with records as (
-    {{ unnest_records(source('troyansys', 'accounting'), 'data', structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('troyansys', 'accounting'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -39,9 +39,8 @@ checked as (
                 check_amount('rec.lines[i + 1].debit', 'txt.lines[i + 1].debit', 'debit', required=true, prefix=prefix),
                 check_amount('rec.lines[i + 1].credit', 'txt.lines[i + 1].credit', 'credit', required=true, prefix=prefix),
             ]) }}
-        ) as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ) as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

@@ -17,7 +17,7 @@
 } -%}
 
 with records as (
-    {{ unnest_records(source('troyansys', 'dashboard'), none, structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('troyansys', 'dashboard'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -32,9 +32,8 @@ checked as (
             check_amount('rec.kpis.stock_value', 'txt.kpis.stock_value', 'kpis.stock_value'),
             check_amount('rec.kpis.available_advances', 'txt.kpis.available_advances', 'kpis.available_advances'),
             check_amount('rec.kpis.pending_receivables', 'txt.kpis.pending_receivables', 'kpis.pending_receivables'),
-        ]) }} as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ]) }} as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

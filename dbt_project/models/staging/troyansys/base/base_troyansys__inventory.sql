@@ -14,7 +14,7 @@
 } -%}
 
 with records as (
-    {{ unnest_records(source('troyansys', 'inventory'), 'data', structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('troyansys', 'inventory'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -29,9 +29,8 @@ checked as (
             check_quantity('rec.quantity', 'txt.quantity', 'quantity', var('max_inventory_quantity'), required=true),
             check_amount('rec.unit_cost', 'txt.unit_cost', 'unit_cost'),
             check_amount('rec.total_value', 'txt.total_value', 'total_value'),
-        ]) }} as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ]) }} as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked

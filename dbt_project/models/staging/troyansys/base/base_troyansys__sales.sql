@@ -14,7 +14,7 @@
 } -%}
 
 with records as (
-    {{ unnest_records(source('troyansys', 'sales'), 'data', structure, new_pages_only=is_incremental()) }}
+    {{ typed_records(source('troyansys', 'sales'), structure, new_pages_only=is_incremental()) }}
 ),
 
 checked as (
@@ -30,9 +30,8 @@ checked as (
             check_amount('rec.total', 'txt.total', 'total', required=true),
             check_amount('rec.paid_amount', 'txt.paid_amount', 'paid_amount'),
             check_amount('rec.pending_balance', 'txt.pending_balance', 'pending_balance'),
-        ]) }} as _issues,
-        md5(cast(rec as varchar)) as _content_hash
+        ]) }} as _issues
     from records
 )
 
-select * from checked
+select * exclude (txt) from checked
