@@ -51,10 +51,11 @@ def main() -> None:
 def run(start: date | None, end: date | None, as_of: date | None, select: str | None, strict: bool,
         record: bool, refresh: bool) -> None:
     """Extract, land, load, build and test the marts, publish the serving copy."""
-    sys.exit(_run(start, end, as_of, select, strict, record, refresh))
+    sys.exit(_run(start=start, end=end, as_of=as_of, select=select, strict=strict, record=record, refresh=refresh))
 
 
-def _run(start, end, as_of, select, strict, record=False, refresh=False) -> int:
+def _run(*, start: date | None = None, end: date | None = None, as_of: date | None = None, select: str | None = None,
+         strict: bool = False, record: bool = False, refresh: bool = False) -> int:
     ensure_dagster_home()
     try:
         settings = load_settings()
@@ -64,8 +65,8 @@ def _run(start, end, as_of, select, strict, record=False, refresh=False) -> int:
     from pipeline.runner import RunRequest, run_pipeline  # imports Dagster and dbt: keep `--help` fast
 
     today = settings.today()
-    request = RunRequest(start or settings.start_date, end or today, as_of or today, select, strict, record,
-                         refresh)
+    request = RunRequest(start=start or settings.start_date, end=end or today, as_of=as_of or today, select=select,
+                         strict=strict, record=record, refresh=refresh)
     if request.start > request.end:
         click.echo(f"--start {request.start} is after --end {request.end}", err=True)
         return 2
@@ -86,7 +87,7 @@ def demo(scale: float, seed: int) -> None:
     simulator = subprocess.Popen(command)
     try:
         _wait_until_healthy(f"http://127.0.0.1:{DEMO_PORT}/_control/health", simulator)
-        status = _run(None, None, None, None, False)
+        status = _run()
     finally:
         simulator.terminate()
         simulator.wait(timeout=30)

@@ -4,7 +4,8 @@
   - after each run, rows of runs no longer in raw are deleted (a partition re-landed by a newer run);
   - when the model's logic changed (its compiled SQL, macros included, minus the incremental filter),
     every row is deleted before the run, so all pages are parsed again with the new logic.
-  A change of columns still fails loudly (on_schema_change='fail'): run once with --full-refresh.
+  A change of columns follows the new logic (on_schema_change='sync_all_columns'): the pre-hook has already
+  emptied the table, so an upgraded warehouse needs no --full-refresh.
 -#}
 {% macro base_logic_fingerprint() -%}
     {%- set code = modules.re.sub('/\\* new pages only \\*/.*?/\\* end new pages only \\*/', '',

@@ -11,28 +11,27 @@
   quality checks; numbers in `txt` went through a double, so they serve only as raw values to show) and
   `_content_hash` (md5 of the exact text: a page shift repeats a record byte for byte).
   With `new_pages_only` (incremental base models), only records of runs not yet in `this` are read: the
-  loader replaces a partition by a new run, never adds to one.
+  loader replaces a partition by a new run, never adds to one. A record that is not an object (a `null` in the
+  list) is kept with a null `rec`, so the checks quarantine it rather than drop it; a filter on `rec` here
+  would also be pushed below the anti-join and parse every raw record on every run.
 -#}
 {% macro typed_records(relation, structure, new_pages_only=false) -%}
-    select * from (
-        select
-            tenant, partition_key, window_start, window_end, snapshot_date, run_id, page, extracted_at,
-            record_position,
-            json_transform(record, '{{ tojson(structure) }}') as rec,
-            json_transform(record, '{{ tojson(text_structure_of(structure)) }}') as txt,
-            md5(record) as _content_hash
-        from {{ relation_or_empty(relation, raw_record_columns()) }} as _raw
-        {%- if new_pages_only %}
-        /* new pages only */
-        where not exists (
-            select 1 from {{ this }} as _done
-            where _done.tenant = _raw.tenant and _done.partition_key = _raw.partition_key
-                and _done.run_id = _raw.run_id
-        )
-        /* end new pages only */
-        {%- endif %}
-    ) as _records
-    where rec is not null
+    select
+        tenant, partition_key, window_start, window_end, snapshot_date, run_id, page, extracted_at,
+        record_position,
+        json_transform(record, '{{ tojson(structure) }}') as rec,
+        json_transform(record, '{{ tojson(text_structure_of(structure)) }}') as txt,
+        md5(record) as _content_hash
+    from {{ relation_or_empty(relation, raw_record_columns()) }} as _raw
+    {%- if new_pages_only %}
+    /* new pages only */
+    where not exists (
+        select 1 from {{ this }} as _done
+        where _done.tenant = _raw.tenant and _done.partition_key = _raw.partition_key
+            and _done.run_id = _raw.run_id
+    )
+    /* end new pages only */
+    {%- endif %}
 {%- endmacro %}
 
 {% macro text_structure_of(structure) -%}

@@ -78,8 +78,10 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
 
 
-# (connection, endpoint, run id) -> keys looked up by keys_of; partitions of one run share them.
+# (connection, endpoint, run id) -> keys looked up by keys_of; partitions of one run share them. Only the latest
+# entries are kept, so a long-lived code server does not grow with every run.
 _KEYS_BY_RUN: dict[tuple[str, str, str], list[Any]] = {}
+_KEYS_KEPT = 64
 
 
 class PageContext:
@@ -158,7 +160,10 @@ class PageContext:
         requester = self.run.requester_for(other)
         context = PageContext(self.run, other, requester, other.reported.tracker(), land=False)
         await other.paginator.run(context)
-        return _KEYS_BY_RUN.setdefault(seen, list(dict.fromkeys(context.collected)))
+        keys = _KEYS_BY_RUN.setdefault(seen, list(dict.fromkeys(context.collected)))
+        while len(_KEYS_BY_RUN) > _KEYS_KEPT:
+            _KEYS_BY_RUN.pop(next(iter(_KEYS_BY_RUN)))
+        return keys
 
     def fail_window_too_large(self, page: Page, request: dict[str, Any]) -> None:
         reply = page.reply

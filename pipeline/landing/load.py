@@ -35,7 +35,7 @@ BATCH_BYTES = 32 * 2**20
 # DuckDB caches written blocks up to its memory_limit (80 % of RAM by default): capped, a load of any size stays
 # within a few hundred MB. Set on the connection, not in connect(config=...): DuckDB refuses a second
 # in-process connection to one file with a different configuration.
-LOADER_MEMORY_LIMIT = "256MB"
+LOADER_MEMORY_LIMIT = "128MB"
 MANIFEST_COLUMNS = """
     source VARCHAR, endpoint VARCHAR, tenant VARCHAR, partition_key VARCHAR, window_start DATE, window_end DATE,
     snapshot_date DATE, run_id VARCHAR, finished_at TIMESTAMP, pages INTEGER, records INTEGER,
@@ -106,9 +106,22 @@ def create_raw_schema(settings: Settings) -> None:
 
 def _ensure_tables(con: duckdb.DuckDBPyConnection, source: str, endpoint: str) -> None:
     con.execute("create schema if not exists raw")
-    con.execute(f"create table if not exists {table_name(source, endpoint)} ({RECORD_COLUMNS})")
     con.execute(f"create table if not exists raw._manifests ({MANIFEST_COLUMNS})")
     con.execute("create table if not exists raw._connections (tenant VARCHAR, source VARCHAR, currency VARCHAR)")
+    _drop_older_layout(con, source, endpoint)
+    con.execute(f"create table if not exists {table_name(source, endpoint)} ({RECORD_COLUMNS})")
+
+
+def _drop_older_layout(con: duckdb.DuckDBPyConnection, source: str, endpoint: str) -> None:
+    """A raw table written by an older loader (e.g. one row per page) is dropped with its manifest rows, so
+    this load refills it from the landed pages, which are the source of truth."""
+    columns = [name for (name,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+        "order by ordinal_position", [f"{source}__{endpoint}"]).fetchall()]
+    expected = [column.split()[0] for column in RECORD_COLUMNS.split(",")]
+    if columns and columns != expected:
+        con.execute(f"drop table {table_name(source, endpoint)}")
+        con.execute("delete from raw._manifests where source = ? and endpoint = ?", [source, endpoint])
 
 
 def _replace_partitions(con: duckdb.DuckDBPyConnection, source: str, endpoint: str,

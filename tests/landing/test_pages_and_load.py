@@ -126,3 +126,15 @@ def test_create_raw_schema_makes_every_table(settings):
                                            "where table_schema = 'raw'")}
     assert {"troyansys__dashboard", "smartpyme__sales_summary", "serpi__documents", "arrendasoft__invoices",
             "_manifests", "_connections"} <= tables and len(tables) == 12
+
+
+def test_a_raw_table_of_an_older_layout_is_refilled_from_the_landed_pages(settings):
+    land(settings)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.troyansys__sales (tenant VARCHAR, partition_key VARCHAR, page INTEGER, "
+                    "body VARCHAR)")
+        con.execute("insert into raw.troyansys__sales values ('acme_ec', '2025-01', 1, '{}')")
+    result = load_partitions(settings, "troyansys", "sales")
+    assert result.partitions == 1
+    assert rows(settings, "select count(*), count(distinct record) from raw.troyansys__sales") == [(2, 2)]

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='fail',
+    on_schema_change='sync_all_columns',
     pre_hook="{{ reparse_when_logic_changed() }}",
     post_hook="{{ finish_base_model(source('smartpyme', 'sales')) }}",
 ) }}
