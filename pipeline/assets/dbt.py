@@ -7,7 +7,9 @@ findings) is a warning, never a failed run.
 
 
 import contextlib
+import ctypes
 import fcntl
+import gc
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -90,6 +92,15 @@ def _dbt_output(listener: ProgressListener | None, data_dir: Path) -> Iterator[N
         yield
 
 
+def _return_free_memory() -> None:
+    """Hand the heap that extraction and loading freed back to the OS before dbt starts beside this process:
+    glibc keeps freed memory mapped (measured: the run process held 567 MiB while dbt ran, 238 MiB of it
+    imports)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def build_dbt_assets() -> list[AssetsDefinition]:
     translator = PipelineDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
@@ -103,6 +114,7 @@ def build_dbt_assets() -> list[AssetsDefinition]:
         os.environ["PIPELINE_WAREHOUSE"] = str(settings.warehouse.resolve())
         os.environ["PIPELINE_AS_OF"] = as_of.isoformat()
         listener = current_listener()
+        _return_free_memory()
         with warehouse_lock(settings.warehouse), _dbt_output(listener, settings.warehouse.parent):
             yield from dbt.cli(["build"], context=context).stream()
 
