@@ -47,3 +47,15 @@ def test_rerun_without_new_pages_keeps_parsed_rows_and_a_logic_change_reparses_t
     absurd = _rows(warehouse_path, f"select record_key from staging.{MODEL}, unnest(_issues) as i "
                                    "where i.unnest.reason = 'absurd quantity' order by 1")
     assert absurd == [("5002",), ("5002",), ("5003",)]
+
+
+def test_a_record_that_is_not_an_object_is_quarantined_not_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    write_raw(path, fixture_pages.CONNECTIONS, fixture_pages.partitions())
+    _rows(path, "insert into raw.smartpyme__sales values ('tienda_sv', '2025-05', '2025-05-01', '2025-05-31', "
+                "null, 'run-null', 1, '2025-05-31 12:00:00', 1, 'null')")
+    assert dbt_build(path, tmp_path, AS_OF, select=MODEL).success
+    issues = _rows(path, f"select record_key, i.unnest.field, i.unnest.reason from staging.{MODEL}, "
+                         "unnest(_issues) as i where partition_key = '2025-05' order by 2")
+    assert {(key, reason) for key, _, reason in issues} == {(None, "missing required value")}
+    assert "id" in [field for _, field, _ in issues]
