@@ -141,12 +141,8 @@ def _replace_partitions(con: duckdb.DuckDBPyConnection, source: str, endpoint: s
                 texts = record_texts((run_dir / page["file"]).read_bytes(), record_path)
                 batch.add((tenant, partition_key, manifest.get("window_start"), manifest.get("window_end"),
                            manifest.get("snapshot_date"), manifest["run_id"], int(page["page"]), extracted_at), texts)
-            _replace_manifests(con, source, endpoint, {(tenant, partition_key): manifest})
-            if batch.uncommitted >= BATCH_BYTES:
-                batch.flush()
-                con.execute("commit")
-                con.execute("begin transaction")
-                batch.uncommitted = 0
+            _replace_manifest(con, source, endpoint, (tenant, partition_key), manifest)
+            batch.commit_when_due()
         batch.flush()
         con.execute("commit")
     except BaseException:
@@ -156,7 +152,8 @@ def _replace_partitions(con: duckdb.DuckDBPyConnection, source: str, endpoint: s
 
 class _Batch:
     """Pages (one row each) and their records (page index, position, text), inserted into `table` with one
-    join whenever BATCH_BYTES of record text are pending."""
+    join whenever BATCH_BYTES of record text are pending, and committed between partitions once BATCH_BYTES
+    were added since the last commit."""
 
     PAGE_FIELDS = ("tenant", "partition_key", "window_start", "window_end", "snapshot_date", "run_id", "page",
                    "extracted_at")
@@ -185,6 +182,14 @@ class _Batch:
         if self.size >= BATCH_BYTES:
             self.flush()
 
+    def commit_when_due(self) -> None:
+        """Call between partitions only, so a partition's rows and manifest row always commit together."""
+        if self.uncommitted >= BATCH_BYTES:
+            self.flush()
+            self.con.execute("commit")
+            self.con.execute("begin transaction")
+            self.uncommitted = 0
+
     def flush(self) -> None:
         con, table = self.con, self.table
         if self.texts:
@@ -207,20 +212,18 @@ class _Batch:
         self._reset()
 
 
-def _replace_manifests(con: duckdb.DuckDBPyConnection, source: str, endpoint: str, manifests: dict) -> None:
-    rows = [
-        (source, endpoint, tenant, key, m.get("window_start"), m.get("window_end"), m.get("snapshot_date"),
-         m["run_id"], m["finished_at"].replace("Z", ""), len(m["pages"]), int(m["records"]),
-         int(m["unique_records"]), dumps_exact(m.get("reported") or {}), m.get("mismatch"))
-        for (tenant, key), m in manifests.items()
-    ]
-    if not rows:
-        return
-    con.executemany(
-        "delete from raw._manifests where source = ? and endpoint = ? and tenant = ? and partition_key = ?",
-        [row[:4] for row in rows],
+def _replace_manifest(con: duckdb.DuckDBPyConnection, source: str, endpoint: str, key: tuple[str, str],
+                      manifest: dict) -> None:
+    tenant, partition_key = key
+    con.execute("delete from raw._manifests where source = ? and endpoint = ? and tenant = ? and partition_key = ?",
+                [source, endpoint, tenant, partition_key])
+    con.execute(
+        f"insert into raw._manifests values ({', '.join('?' * 14)})",
+        [source, endpoint, tenant, partition_key, manifest.get("window_start"), manifest.get("window_end"),
+         manifest.get("snapshot_date"), manifest["run_id"], manifest["finished_at"].replace("Z", ""),
+         len(manifest["pages"]), int(manifest["records"]), int(manifest["unique_records"]),
+         dumps_exact(manifest.get("reported") or {}), manifest.get("mismatch")],
     )
-    con.executemany(f"insert into raw._manifests values ({', '.join('?' * 14)})", rows)
 
 
 def _rewrite_connections(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.landing.load import RECORD_COLUMNS
+from pipeline.landing.load import MANIFEST_COLUMNS, RECORD_COLUMNS
 from pipeline.landing.records import record_texts
 from pipeline.sources import SOURCES
 
@@ -24,13 +24,6 @@ PAGE_TABLES = (
     "serpi__document_types",
     "serpi__documents",
     "arrendasoft__invoices",
-)
-
-
-MANIFEST_COLUMNS = (
-    "source VARCHAR, endpoint VARCHAR, tenant VARCHAR, partition_key VARCHAR, window_start DATE, "
-    "window_end DATE, snapshot_date DATE, run_id VARCHAR, finished_at TIMESTAMP, pages INTEGER, "
-    "records INTEGER, unique_records INTEGER, reported VARCHAR, mismatch VARCHAR"
 )
 
 
