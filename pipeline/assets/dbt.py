@@ -10,6 +10,8 @@ import contextlib
 import ctypes
 import fcntl
 import gc
+import hashlib
+import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -27,7 +29,15 @@ from dagster_dbt import (
 
 from pipeline.assets.extraction import raw_key
 from pipeline.assets.resources import PipelineSettings, ProgressListener, current_listener, run_dates
-from pipeline.warehouse import publish_serving_copy, warehouse_lock
+from pipeline.warehouse import (
+    BuiltState,
+    build_inputs,
+    last_built_state,
+    publish_serving_copy,
+    record_built_state,
+    record_published,
+    warehouse_lock,
+)
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 SERVING_KEY = AssetKey(["serving", "warehouse"])
@@ -35,6 +45,10 @@ SERVING_KEY = AssetKey(["serving", "warehouse"])
 SERVING_EXTRAS = ("staging.stg_quarantined_records",)
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# A dbt build skipped because nothing changed emits no check results by design; Dagster warns once per check.
+logging.getLogger("dagster._core.execution.plan.active").addFilter(
+    lambda record: "emitted no result in step 'dbt_models'" not in record.getMessage()
+)
 
 
 def dbt_resource() -> DbtCliResource:
@@ -70,10 +84,28 @@ def ensure_manifest() -> Path:
     return manifest
 
 
-def _newest_project_file() -> float:
+def _project_files() -> list[Path]:
     files = [p for d in ("models", "macros", "tests", "snapshots", "seeds") for p in (DBT_PROJECT_DIR / d).rglob("*")]
     files += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    return max((p.stat().st_mtime for p in files if p.is_file()), default=0.0)
+    return sorted(p for p in files if p.is_file())
+
+
+def _newest_project_file() -> float:
+    return max((p.stat().st_mtime for p in _project_files()), default=0.0)
+
+
+def project_digest() -> str:
+    """The content of every file of the dbt project: a changed model or test means a new build."""
+    digest = hashlib.sha256()
+    for path in _project_files():
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _say(context: AssetExecutionContext, listener: ProgressListener | None, text: str) -> None:
+    context.log.info(text)
+    if listener is not None:
+        listener.note(text)
 
 
 
@@ -114,9 +146,19 @@ def build_dbt_assets() -> list[AssetsDefinition]:
         os.environ["PIPELINE_WAREHOUSE"] = str(settings.warehouse.resolve())
         os.environ["PIPELINE_AS_OF"] = as_of.isoformat()
         listener = current_listener()
-        _return_free_memory()
-        with warehouse_lock(settings.warehouse), _dbt_output(listener, settings.warehouse.parent):
-            yield from dbt.cli(["build"], context=context).stream()
+        with warehouse_lock(settings.warehouse):
+            inputs = build_inputs(settings.warehouse, as_of, project_digest()) if not context.is_subset else None
+            built = last_built_state(settings.warehouse)
+            # Skipped, this step emits nothing, so Dagster skips the serving copy too: only when it is current.
+            if inputs is not None and built == BuiltState(inputs, published=True) and settings.serving.exists():
+                _say(context, listener, "dbt build skipped: raw, the connections, the as-of date and the dbt project "
+                     "are as they were at the last successful build and its serving copy")
+                return
+            record_built_state(settings.warehouse, None)
+            _return_free_memory()
+            with _dbt_output(listener, settings.warehouse.parent):
+                yield from dbt.cli(["build"], context=context).stream()
+            record_built_state(settings.warehouse, inputs)
 
     @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"duckdb"},
            description="Read-only copy of the marts for BI tools (PIPELINE_SERVING), replaced atomically.")
@@ -124,6 +166,7 @@ def build_dbt_assets() -> list[AssetsDefinition]:
         settings = pipeline.load()
         with warehouse_lock(settings.warehouse):
             rows = publish_serving_copy(settings.warehouse, settings.serving, SERVING_EXTRAS)
+            record_published(settings.warehouse)
         return MaterializeResult(metadata={"path": str(settings.serving), "tables": MetadataValue.json(rows)})
 
     return [dbt_models, serving_copy]

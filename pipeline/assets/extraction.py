@@ -262,7 +262,7 @@ def _load_asset(source: str, endpoint: str, partitions) -> AssetsDefinition:
             loaded = load_partitions(settings, source, endpoint, partition_keys=keys)
         return MaterializeResult(metadata={
             "pages": loaded.pages, "records": loaded.records, "partitions": loaded.partitions,
-            "duration_s": round(loaded.duration_s, 3),
+            "unchanged_partitions": loaded.unchanged, "duration_s": round(loaded.duration_s, 3),
         })
 
     return _load

@@ -8,6 +8,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
+import duckdb
 import pytest
 
 from pipeline.simulator.testing import start_simulator
@@ -99,3 +100,18 @@ def test_no_credential_appears_in_landed_files_logs_or_output(clean_run):
     texts += [p.read_bytes().decode("utf-8", "replace") for p in workspace.root.rglob("*") if p.is_file()]
     for secret in secrets:
         assert not any(secret in text for text in texts)
+
+
+def test_rerun_with_nothing_new_keeps_raw_and_the_marts_and_skips_the_dbt_build(clean_run):
+    workspace, _ = clean_run
+
+    def loaded_runs():
+        with duckdb.connect(workspace.env["PIPELINE_WAREHOUSE"], read_only=True) as con:
+            return con.execute("select source, endpoint, tenant, partition_key, run_id from raw._manifests "
+                               "order by all").fetchall()
+
+    before = fingerprint(workspace), loaded_runs()
+    result = workspace.pipeline("run", *WINDOW)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "dbt build skipped" in result.stdout
+    assert (fingerprint(workspace), loaded_runs()) == before

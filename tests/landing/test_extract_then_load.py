@@ -53,12 +53,16 @@ def test_extracted_months_load_into_raw_and_reload_idempotently(sim, settings):
         ("inmobiliaria_co", "COP"), ("tienda_sv", "USD")]
 
 
-def test_relanding_a_partition_replaces_it_in_raw(settings):
+def test_relanding_a_partition_replaces_it_in_raw_once_its_records_changed(sim, settings):
     connection = settings.connection("inmobiliaria_co")
     partition = partitions_for(connection, "invoices", date(2025, 1, 1), date(2025, 6, 30), date(2025, 6, 30))[0]
     first = extract_partition(settings, connection, "invoices", partition, "r1")
     load_partitions(settings, "arrendasoft", "invoices")
     second = extract_partition(settings, connection, "invoices", partition, "r2")
     assert not first.run_dir.exists() and second.run_dir.exists()
-    load_partitions(settings, "arrendasoft", "invoices", partition_keys=[partition.key])
-    assert query(settings, "select distinct run_id from raw.arrendasoft__invoices") == [("r2",)]
+    assert load_partitions(settings, "arrendasoft", "invoices", partition_keys=[partition.key]).unchanged == 1
+    assert query(settings, "select distinct run_id from raw.arrendasoft__invoices") == [("r1",)]
+    sim.control.advance(days=3)  # payments against open invoices
+    extract_partition(settings, connection, "invoices", partition, "r3")
+    assert load_partitions(settings, "arrendasoft", "invoices", partition_keys=[partition.key]).partitions == 1
+    assert query(settings, "select distinct run_id from raw.arrendasoft__invoices") == [("r3",)]

@@ -138,3 +138,27 @@ def test_a_raw_table_of_an_older_layout_is_refilled_from_the_landed_pages(settin
     result = load_partitions(settings, "troyansys", "sales")
     assert result.partitions == 1
     assert rows(settings, "select count(*), count(distinct record) from raw.troyansys__sales") == [(2, 2)]
+
+
+SWAPPED_PAGE = SALES_PAGE.replace(b'{"id":120,"total":"46.0000"},{"id":121, "total": 12345678901234.5678}',
+                                  b'{"id":121, "total": 12345678901234.5678},{"id":120,"total":"46.0000"}')
+
+
+@pytest.mark.parametrize("body", [SALES_PAGE, SWAPPED_PAGE], ids=["as loaded", "in another order"])
+def test_a_relanded_partition_with_the_same_records_keeps_its_loaded_rows(settings, body):
+    land(settings, run_id="r1")
+    load_partitions(settings, "troyansys", "sales")
+    land(settings, run_id="r2", bodies=(body,))
+    result = load_partitions(settings, "troyansys", "sales")
+    assert (result.partitions, result.unchanged) == (0, 1)
+    assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r1",)]
+    assert rows(settings, "select run_id from raw._manifests") == [("r1",)]
+
+
+def test_a_relanded_partition_with_a_changed_record_replaces_the_loaded_rows(settings):
+    land(settings, run_id="r1")
+    load_partitions(settings, "troyansys", "sales")
+    land(settings, run_id="r2", bodies=(SALES_PAGE.replace(b'"46.0000"', b'"46.0001"'),))
+    result = load_partitions(settings, "troyansys", "sales")
+    assert (result.partitions, result.unchanged) == (1, 0)
+    assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r2",)]
