@@ -139,12 +139,18 @@ class PageContext:
         if self.run.on_page:
             self.run.on_page(totals.pages, totals.records)
 
-    async def fetch_all(self, params_list: list[dict[str, Any]]) -> list[Page]:
+    async def fetch_all(self, params_list: list[dict[str, Any]]) -> list[int]:
         """Fetch many pages at once, at most the connection's concurrency in flight; the first failure
-        cancels the rest and is raised as itself."""
+        cancels the rest and is raised as itself. Returns each page's record count: a task keeps its result
+        until the last page is in, and a page's body is landed already (holding every body of a 175,000-invoice
+        snapshot left the process 180 MiB larger after the extraction)."""
+
+        async def count(params: dict[str, Any]) -> int:
+            return (await self.fetch(params=params)).count
+
         try:
             async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(self.fetch(params=params)) for params in params_list]
+                tasks = [group.create_task(count(params)) for params in params_list]
         except BaseExceptionGroup as failed:
             raise failed.exceptions[0] from None
         return [task.result() for task in tasks]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from pipeline.config import Settings
 from pipeline.landing.exactjson import dumps_exact
@@ -229,8 +230,6 @@ class _Batch:
             self.uncommitted = 0
 
     def flush(self) -> None:
-        import pandas as pd  # here, not at the top: 2 s of import that a run with nothing new to load never needs
-
         con, table = self.con, self.table
         if self.texts:
             pages = pd.DataFrame(self.pages, columns=self.PAGE_FIELDS)
