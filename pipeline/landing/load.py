@@ -15,7 +15,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -93,13 +93,12 @@ def _same_content(con: duckdb.DuckDBPyConnection, source: str, endpoint: str, ke
     rebuild from data it already has (every run re-fetches the look-back window and the snapshots). Such a
     partition keeps its loaded rows. Records compare as a multiset: concurrent fetching lands pages in arrival
     order, which differs from run to run."""
-    stored = con.execute(
-        "select window_start, window_end, snapshot_date, records, reported, mismatch from raw._manifests "
-        "where source = ? and endpoint = ? and tenant = ? and partition_key = ?", [source, endpoint, *key]).fetchone()
-    landed = (_date(manifest.get("window_start")), _date(manifest.get("window_end")),
-              _date(manifest.get("snapshot_date")), int(manifest["records"]),
-              dumps_exact(manifest.get("reported") or {}), manifest.get("mismatch"))
-    if stored != landed:
+    landed = _manifest_row(source, endpoint, key, manifest)
+    (same_manifest,) = con.execute(
+        "select count(*) from raw._manifests where source = ? and endpoint = ? and tenant = ? and partition_key = ? "
+        + "".join(f"and {column} is not distinct from ? " for column in _COMPARED_MANIFEST_COLUMNS),
+        [source, endpoint, *key, *(landed[column] for column in _COMPARED_MANIFEST_COLUMNS)]).fetchone()
+    if not same_manifest:
         return False
     # The records' md5s, not their text, are aggregated: a large snapshot stays within the loader's memory cap.
     (loaded_digest,) = con.execute(
@@ -114,10 +113,6 @@ def _landed_digest(run_dir: Path, manifest: dict, record_path: str | None) -> st
                     for page in manifest["pages"]
                     for text in record_texts((run_dir / page["file"]).read_bytes(), record_path))
     return hashlib.md5(",".join(hashes).encode()).hexdigest()
-
-
-def _date(value: Any) -> date | None:
-    return date.fromisoformat(str(value)[:10]) if value else None
 
 
 def _landing_id(run_id: str, finished_at: Any) -> tuple[str, datetime]:
@@ -256,13 +251,26 @@ def _replace_manifest(con: duckdb.DuckDBPyConnection, source: str, endpoint: str
     tenant, partition_key = key
     con.execute("delete from raw._manifests where source = ? and endpoint = ? and tenant = ? and partition_key = ?",
                 [source, endpoint, tenant, partition_key])
-    con.execute(
-        f"insert into raw._manifests values ({', '.join('?' * 14)})",
-        [source, endpoint, tenant, partition_key, manifest.get("window_start"), manifest.get("window_end"),
-         manifest.get("snapshot_date"), manifest["run_id"], manifest["finished_at"].replace("Z", ""),
-         len(manifest["pages"]), int(manifest["records"]), int(manifest["unique_records"]),
-         dumps_exact(manifest.get("reported") or {}), manifest.get("mismatch")],
-    )
+    row = _manifest_row(source, endpoint, key, manifest)
+    con.execute(f"insert into raw._manifests ({', '.join(row)}) values ({', '.join('?' * len(row))})",
+                list(row.values()))
+
+
+# What a new landing must share with the loaded partition's manifest row to count as unchanged (with its records).
+_COMPARED_MANIFEST_COLUMNS = ("window_start", "window_end", "snapshot_date", "records", "reported", "mismatch")
+
+
+def _manifest_row(source: str, endpoint: str, key: tuple[str, str], manifest: dict) -> dict[str, Any]:
+    """A landing's manifest as a raw._manifests row (column -> value)."""
+    tenant, partition_key = key
+    return {
+        "source": source, "endpoint": endpoint, "tenant": tenant, "partition_key": partition_key,
+        "window_start": manifest.get("window_start"), "window_end": manifest.get("window_end"),
+        "snapshot_date": manifest.get("snapshot_date"), "run_id": manifest["run_id"],
+        "finished_at": manifest["finished_at"].replace("Z", ""), "pages": len(manifest["pages"]),
+        "records": int(manifest["records"]), "unique_records": int(manifest["unique_records"]),
+        "reported": dumps_exact(manifest.get("reported") or {}), "mismatch": manifest.get("mismatch"),
+    }
 
 
 def _rewrite_connections(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

@@ -162,3 +162,17 @@ def test_a_relanded_partition_with_a_changed_record_replaces_the_loaded_rows(set
     result = load_partitions(settings, "troyansys", "sales")
     assert (result.partitions, result.unchanged) == (1, 0)
     assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r2",)]
+
+
+@pytest.mark.parametrize("field, value", [("window_end", "2025-01-31"), ("reported", {"total": 3}),
+                                          ("mismatch", "landed 2 unique records, the API reported 3")])
+def test_a_relanded_partition_with_the_same_records_but_another_manifest_replaces_the_loaded_rows(
+        settings, field, value):
+    land(settings, run_id="r1")
+    load_partitions(settings, "troyansys", "sales")
+    manifest_path = land(settings, run_id="r2") / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({**manifest, field: value}))
+    result = load_partitions(settings, "troyansys", "sales")
+    assert (result.partitions, result.unchanged) == (1, 0)
+    assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r2",)]
