@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import load_settings
+from pipeline.sources import load_settings
 from pipeline.extract import extract_partition, partitions_for
 from pipeline.landing.load import load_partitions
 
@@ -43,7 +43,7 @@ def extract(settings, endpoint: str, start: date, end: date, as_of: date, worker
     ]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda job: extract_partition(settings, job[0], name, job[1], "bench"), jobs))
+        results = list(pool.map(lambda job: extract(settings, job[0], name, job[1], "bench"), jobs))
     seconds = time.perf_counter() - started
     return {
         "records": sum(r.records for r in results),

@@ -26,7 +26,8 @@ from typing import Any
 import httpx
 import orjson
 
-from pipeline.config import Connection, load_settings
+from pipeline.config import Connection
+from pipeline.sources import load_settings
 
 SMARTPYME_PAGE = 200
 ARRENDASOFT_PAGE = 1000

@@ -114,7 +114,7 @@ def run_pipeline(bench: Bench, env: dict, connections: Path, endpoint: str, load
 
 
 def run_dlt(bench: Bench, env: dict, connections: Path, endpoint: str) -> dict[str, Any]:
-    from pipeline.config import load_settings
+    from pipeline.sources import load_settings
 
     work = bench.fresh("dlt")
     source = endpoint.split("/")[0]

@@ -1,4 +1,4 @@
-"""`pipeline run`, `pipeline simulate`, `pipeline demo`, `pipeline dev`."""
+"""`pipeline run`, `pipeline report`, `pipeline bi-role`, `pipeline simulate`, `pipeline demo`, `pipeline dev`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 import httpx
 
-from pipeline.config import ConfigError, load_settings
+from pipeline.config import ConfigError, Settings
 from pipeline.instance import ensure_dagster_home
+from pipeline.sources import load_settings
 
 DEMO_PORT = 8765
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -36,7 +37,16 @@ class IsoDate(click.ParamType):
 
 @click.group()
 def main() -> None:
-    """Nightly ETL from Troyansys, SmartPyme, SERPI and Arrendasoft into a DuckDB warehouse."""
+    """Nightly ETL from Troyansys, SmartPyme, SERPI and Arrendasoft into a DuckDB or PostgreSQL warehouse."""
+
+
+def _settings() -> Settings | None:
+    """The connections file and environment, or None after printing why they are not usable."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        click.echo(f"The connections file or the environment is not usable:\n{error}", err=True)
+        return None
 
 
 @main.command()
@@ -57,10 +67,8 @@ def run(start: date | None, end: date | None, as_of: date | None, select: str | 
 def _run(*, start: date | None = None, end: date | None = None, as_of: date | None = None, select: str | None = None,
          strict: bool = False, record: bool = False, refresh: bool = False) -> int:
     ensure_dagster_home()
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        click.echo(f"The connections file is not usable:\n{error}", err=True)
+    settings = _settings()
+    if settings is None:
         return 2
     from pipeline.runner import RunRequest, run_pipeline  # imports Dagster and dbt: keep `--help` fast
 
@@ -71,6 +79,56 @@ def _run(*, start: date | None = None, end: date | None = None, as_of: date | No
         click.echo(f"--start {request.start} is after --end {request.end}", err=True)
         return 2
     return run_pipeline(settings, request)
+
+
+@main.command()
+@click.option("--as-of", "as_of", type=IsoDate(), help="Age receivables at this date (default: the marts' as-of date).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write it (default: PIPELINE_REPORT).")
+def report(as_of: date | None, out: Path | None) -> None:
+    """Write the finance report from the published marts, without running anything else."""
+    settings = _settings()
+    if settings is None:
+        sys.exit(2)
+    from pipeline.finance_report import ReportError, write_report
+    from pipeline.warehouse import WarehouseUnavailable, open_warehouse
+
+    out = out or settings.report
+    try:
+        with open_warehouse(settings.warehouse, settings.serving).published() as query:
+            if query is None:
+                raise ReportError(f"nothing is published in {settings.warehouse.describe()} yet: run `pipeline run` first")
+            summary = write_report(query, out, as_of=as_of)
+    except (ReportError, WarehouseUnavailable, OSError) as error:
+        click.echo(f"pipeline report: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Finance report: {summary.path} (as of {summary.as_of}; {summary.reconciliation_mismatches} "
+               f"reconciliation mismatches, {summary.stale_connections} stale connections)")
+
+
+@main.command("bi-role")
+@click.argument("role")
+@click.option("--password-env", help="Environment variable holding the role's password (never printed).")
+def bi_role(role: str, password_env: str | None) -> None:
+    """PostgreSQL: create or update a read-only login ROLE for BI tools (it may read schema marts only)."""
+    settings = _settings()
+    if settings is None:
+        sys.exit(2)
+    from pipeline.warehouse import WarehouseUnavailable, open_warehouse
+
+    warehouse = open_warehouse(settings.warehouse, settings.serving)
+    if warehouse.engine != "postgres":
+        click.echo("pipeline bi-role: PIPELINE_WAREHOUSE is a DuckDB file; BI tools open the serving copy "
+                   f"{settings.serving} read-only instead", err=True)
+        sys.exit(2)
+    password = os.environ.get(password_env) if password_env else None
+    if password_env and not password:
+        click.echo(f"pipeline bi-role: environment variable {password_env} is not set", err=True)
+        sys.exit(2)
+    try:
+        click.echo(warehouse.grant_reader(role, password))
+    except WarehouseUnavailable as error:
+        click.echo(f"pipeline bi-role: {error}", err=True)
+        sys.exit(1)
 
 
 @main.command()

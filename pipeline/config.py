@@ -1,19 +1,22 @@
-"""The connections file: load it, validate it, resolve its secrets from the environment.
+"""The connections file and the environment: load them, validate them, resolve secrets.
 
-The format is the operations contract's (/work/shared/docs/operations-contract.md). Validation is by hand so
-that a wrong file is refused with exactly one message per problem, each naming the connection and the key.
+The format is the operations contract's (/work/shared/docs/operations-contract.md). What a connection of one
+source may say (its extra options, its auth modes) is declared by that source (`ConnectionSpec`, implemented by
+`pipeline.extract.model.Source`) and handed in by the caller: this module knows no source by name.
+Validation is by hand so that a wrong file is refused with exactly one message per problem, each naming the
+connection and the key.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -21,35 +24,84 @@ import yaml
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_CONNECTIONS = DEMO_DIR / "connections.yaml"
 DEMO_ENV = DEMO_DIR / "demo.env"
-
-SOURCE_NAMES = ("troyansys", "smartpyme", "serpi", "arrendasoft")
-TROYANSYS_REPORTS = ("dashboard", "sales", "inventory", "purchases", "accounting")
-DEFAULT_DOCUMENTS_PATH = "/DocumentoContable/GetDocumentoContable"
+DEFAULT_LOOKBACK_DAYS = 30
 
 _NAME = re.compile(r"^[A-Za-z0-9_]+$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_COMMON_KEYS = {"name", "source", "base_url", "currency", "auth", "max_concurrency"}
-_SOURCE_KEYS = {
-    "troyansys": {"reports"},
-    "smartpyme": {"lookback_days"},
-    "serpi": {"documents_path", "document_types"},
-    "arrendasoft": {"instance"},
-}
-# auth shapes per source: mode name -> (env-var keys, other keys)
-_AUTH_SHAPES: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
-    "troyansys": {"company": (("api_key_env",), ()), "user": (("token_env",), ("company_id",))},
-    "smartpyme": {"key": (("api_key_env",), ())},
-    "serpi": {"keys": (("secret_key_env", "token_env"), ())},
-    "arrendasoft": {"login": (("username_env", "password_env"), ()), "token": (("token_env",), ())},
-}
+_URL_FIELD = re.compile(r"\{(\w+)\}")
+_COMMON_KEYS = {"name", "source", "base_url", "currency", "auth", "max_concurrency", "lookback_days"}
 
 
 class ConfigError(ValueError):
-    """The connections file is wrong; str() lists every problem, one per line."""
+    """The connections file or the environment is wrong; str() lists every problem, one per line."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], heading: str = "invalid connections file"):
         self.problems = problems
-        super().__init__("invalid connections file:\n  " + "\n  ".join(problems))
+        super().__init__(f"{heading}:\n  " + "\n  ".join(problems))
+
+
+# ------------------------------------------------------------------------------------------------ declarations
+
+
+@dataclass(frozen=True)
+class Option:
+    """One extra key a source allows on its connections: how to check it, what to say when it is wrong."""
+
+    expects: str  # completes "<key>: ...", e.g. "must be a path starting with /"
+    check: Callable[[Any], bool]
+    default: Any = None
+    convert: Callable[[Any], Any] = lambda value: value
+
+
+def positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def positive_int_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(positive_int(item) for item in value)
+
+
+def matches(pattern: str) -> Callable[[Any], bool]:
+    compiled = re.compile(pattern)
+    return lambda value: isinstance(value, str) and bool(compiled.match(value))
+
+
+@dataclass(frozen=True)
+class AuthShape:
+    """What one auth mode needs: credentials (the file names their environment variables, `<name>_env`) and
+    plain settings (e.g. a company id)."""
+
+    secrets: tuple[str, ...]
+    settings: Mapping[str, Option] = field(default_factory=dict)
+
+    @property
+    def env_keys(self) -> tuple[str, ...]:
+        return tuple(f"{name}_env" for name in self.secrets)
+
+
+class ConnectionSpec(Protocol):
+    """What a source declares about its connections (see pipeline.extract.model.Source)."""
+
+    name: str
+    serialized: bool  # one request in flight per credential: max_concurrency does not apply
+
+    @property
+    def options(self) -> Mapping[str, Option]: ...
+
+    @property
+    def auth_modes(self) -> Mapping[str, AuthShape]: ...
+
+    @property
+    def explicit_mode(self) -> bool: ...  # the file must say `mode:` (else it is told by the keys given)
+
+    @property
+    def endpoint_option(self) -> str | None: ...  # a key listing the endpoints a connection extracts
+
+    @property
+    def endpoint_names(self) -> tuple[str, ...]: ...
+
+
+# ------------------------------------------------------------------------------------------------ values
 
 
 class Secret:
@@ -77,12 +129,11 @@ class Secret:
 
 @dataclass(frozen=True)
 class Auth:
-    """Resolved auth of one connection. `mode` is company|user (troyansys), key (smartpyme), keys (serpi),
-    login|token (arrendasoft); `secrets` maps a credential name (the env key without `_env`) to its value."""
+    """Resolved auth of one connection: the mode, its credentials (name -> value) and plain settings."""
 
     mode: str
     secrets: Mapping[str, Secret]
-    company_id: int | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
     def secret(self, name: str) -> str:
         return self.secrets[name].get()
@@ -96,21 +147,16 @@ class Connection:
     currency: str
     auth: Auth
     max_concurrency: int = 4
-    reports: tuple[str, ...] | None = None
-    lookback_days: int = 30
-    documents_path: str = DEFAULT_DOCUMENTS_PATH
-    document_types: tuple[int, ...] | None = None
-    instance: str | None = None
+    concurrency: int = 4  # requests in flight at once: max_concurrency, or 1 for a serialized source
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    endpoints: tuple[str, ...] | None = None  # None: every endpoint of the source
+    options: Mapping[str, Any] = field(default_factory=dict)  # the source's own keys, defaults filled in
 
     @property
     def url(self) -> str:
-        """base_url with `{instance}` substituted and no trailing slash."""
-        url = self.base_url.replace("{instance}", self.instance or "")
+        """base_url with `{option}` fields substituted and no trailing slash."""
+        url = _URL_FIELD.sub(lambda m: str(self.options.get(m.group(1)) or ""), self.base_url)
         return url.rstrip("/")
-
-    @property
-    def concurrency(self) -> int:
-        return 1 if self.source == "serpi" else self.max_concurrency
 
     def secret_values(self) -> list[str]:
         return [s.get() for s in self.auth.secrets.values() if s.get()]
@@ -128,13 +174,40 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True)
+class WarehouseLocation:
+    """PIPELINE_WAREHOUSE: a DuckDB file, or a PostgreSQL server reached with libpq conventions (the password
+    from PGPASSWORD or ~/.pgpass; one written into the URL is kept out of every text this object prints)."""
+
+    path: Path | None = None  # DuckDB
+    host: str = ""
+    port: int = 5432
+    database: str = ""
+    user: str = ""
+    password: Secret | None = field(default=None, repr=False)
+    query: str = ""
+
+    @property
+    def engine(self) -> str:
+        return "duckdb" if self.path is not None else "postgres"
+
+    def describe(self) -> str:
+        """Where it is, for messages: never the password."""
+        if self.path is not None:
+            return str(self.path)
+        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.database}"
+
+    __str__ = describe
+
+
+@dataclass(frozen=True)
 class Settings:
     start_date: date
     timezone: str
     connections: tuple[Connection, ...]
     raw_dir: Path
-    warehouse: Path
+    warehouse: WarehouseLocation
     serving: Path
+    report: Path = Path("data/report.html")
     path: Path | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
@@ -147,6 +220,14 @@ class Settings:
                 return connection
         raise KeyError(name)
 
+    @property
+    def data_dir(self) -> Path:
+        """Where the pipeline keeps its own working files (dbt's target and logs): beside the raw folder."""
+        return Path(self.raw_dir).parent
+
+
+# ------------------------------------------------------------------------------------------------ loading
+
 
 def read_env_file(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
@@ -158,47 +239,84 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Load and validate the connections file; refuse it with one ConfigError listing every problem."""
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without implicit timestamps: `start_date: 2025-02-30` stays text, so it is refused with a message
+    instead of failing inside the YAML parser."""
+
+
+_PlainLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None, *,
+                  sources: Mapping[str, ConnectionSpec]) -> Settings:
+    """Load and validate the connections file against the declared sources; refuse it with one ConfigError
+    listing every problem."""
     env: dict[str, str] = dict(os.environ if environ is None else environ)
     if path is None and env.get("PIPELINE_CONNECTIONS"):
         path = Path(env["PIPELINE_CONNECTIONS"])
-    if path is None:
-        path = DEMO_CONNECTIONS
-    path = Path(path)
+    path = Path(path) if path is not None else DEMO_CONNECTIONS
     if path.resolve() == DEMO_CONNECTIONS.resolve():
         env = {**read_env_file(DEMO_ENV), **env}
     try:
-        document = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError([f"{path}: cannot read: {exc}"]) from None
+        document = yaml.load(path.read_text(), Loader=_PlainLoader)  # noqa: S506 - a SafeLoader subclass
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError([f"{path}: not valid YAML: {str(exc).splitlines()[0]}"]) from None
     problems: list[str] = []
-    settings = _parse_file(document, env, problems)
+    parsed = _parse_file(document, env, problems, sources)
+    warehouse = parse_warehouse(env.get("PIPELINE_WAREHOUSE") or "data/warehouse.duckdb", problems)
     if problems:
         raise ConfigError(problems)
-    assert settings is not None
+    assert parsed is not None and warehouse is not None
     return Settings(
         path=path,
         raw_dir=Path(env.get("PIPELINE_RAW_DIR") or "data/raw"),
-        warehouse=Path(env.get("PIPELINE_WAREHOUSE") or "data/warehouse.duckdb"),
+        warehouse=warehouse,
         serving=Path(env.get("PIPELINE_SERVING") or "data/serving.duckdb"),
-        **settings,
+        report=Path(env.get("PIPELINE_REPORT") or "data/report.html"),
+        **parsed,
     )
 
 
-def _parse_file(document: Any, env: Mapping[str, str], problems: list[str]) -> dict[str, Any] | None:
+def parse_warehouse(value: str, problems: list[str]) -> WarehouseLocation | None:
+    """A DuckDB path, or `postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE` (the password is better given in
+    PGPASSWORD or ~/.pgpass)."""
+    if not value.startswith(("postgresql://", "postgres://")):
+        return WarehouseLocation(path=Path(value))
+    try:
+        url = urlsplit(value)
+        port = url.port or 5432
+    except ValueError:
+        problems.append("PIPELINE_WAREHOUSE: not a valid PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)")
+        return None
+    database = unquote(url.path.lstrip("/"))
+    missing = [name for name, part in (("USER", url.username), ("HOST", url.hostname), ("DATABASE", database))
+               if not part]
+    if missing:
+        problems.append(f"PIPELINE_WAREHOUSE: the PostgreSQL URL must name {', '.join(missing)} "
+                        "(postgresql://USER@HOST:PORT/DATABASE)")
+        return None
+    password = Secret(unquote(url.password)) if url.password else None
+    return WarehouseLocation(host=url.hostname or "", port=port, database=database,
+                             user=unquote(url.username or ""), password=password, query=url.query)
+
+
+def _parse_file(document: Any, env: Mapping[str, str], problems: list[str],
+                sources: Mapping[str, ConnectionSpec]) -> dict[str, Any] | None:
     if not isinstance(document, dict):
         problems.append("the file must be a mapping with start_date, timezone and connections")
         return None
     for key in sorted(set(document) - {"start_date", "timezone", "connections"}):
         problems.append(f"{key}: unknown key")
-    start = document.get("start_date")
-    if isinstance(start, str):
-        with contextlib.suppress(ValueError):
-            start = date.fromisoformat(start)
-    if not isinstance(start, date) or isinstance(start, datetime):
-        problems.append("start_date: required, a date YYYY-MM-DD")
-        start = None
+    start = _parse_date(document.get("start_date"))
+    if start is None:
+        value = document.get("start_date")
+        shown = "" if value is None else f" (got {value!r}, not a calendar date)"
+        problems.append(f"start_date: required, a date YYYY-MM-DD{shown}")
     timezone = document.get("timezone", "America/Bogota")
     try:
         ZoneInfo(str(timezone))
@@ -216,113 +334,124 @@ def _parse_file(document: Any, env: Mapping[str, str], problems: list[str]) -> d
             if raw["name"] in seen:
                 problems.append(f"{label}: name: duplicate connection name {raw['name']!r}")
             seen.add(raw["name"])
-        connection = _parse_connection(raw, env, problems, label)
+        connection = _ConnectionParser(raw, env, problems, label, sources).parse()
         if connection:
             connections.append(connection)
     return {"start_date": start, "timezone": str(timezone), "connections": tuple(connections)}
 
 
-def _parse_connection(raw: Any, env: Mapping[str, str], problems: list[str], label: str) -> Connection | None:
-    before = len(problems)
-
-    def problem(key: str, text: str) -> None:
-        problems.append(f"{label}: {key}: {text}")
-
-    if not isinstance(raw, dict):
-        problems.append(f"{label}: must be a mapping")
-        return None
-    name, source = raw.get("name"), raw.get("source")
-    if not isinstance(name, str) or not _NAME.match(name):
-        problem("name", "required; letters, digits and underscore only")
-    if source not in SOURCE_NAMES:
-        problem("source", f"required, one of {', '.join(SOURCE_NAMES)} (got {source!r})")
-        return None
-    for key in sorted(set(raw) - _COMMON_KEYS - _SOURCE_KEYS[source]):
-        problem(key, f"unknown key for a {source} connection")
-    base_url = raw.get("base_url")
-    if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-        problem("base_url", "required, an http(s) URL")
-    currency = raw.get("currency")
-    if not isinstance(currency, str) or not _CURRENCY.match(currency):
-        problem("currency", "required, an ISO code of three upper-case letters")
-    options: dict[str, Any] = {}
-    concurrency = raw.get("max_concurrency", 4)
-    if not _positive_int(concurrency):
-        problem("max_concurrency", "must be a positive integer")
-    options["max_concurrency"] = concurrency
-    _parse_source_options(source, raw, base_url, options, problem)
-    auth = _parse_auth(source, raw.get("auth"), env, problem)
-    if len(problems) > before:
-        return None
-    return Connection(name=name, source=source, base_url=base_url, currency=currency, auth=auth, **options)
-
-
-def _parse_source_options(source: str, raw: dict, base_url: Any, options: dict, problem) -> None:
-    if source == "troyansys" and "reports" in raw:
-        reports = raw["reports"]
-        if not isinstance(reports, list) or not reports or any(r not in TROYANSYS_REPORTS for r in reports):
-            problem("reports", f"a non-empty list of {', '.join(TROYANSYS_REPORTS)}")
-        else:
-            options["reports"] = tuple(reports)
-    if source == "smartpyme":
-        lookback = raw.get("lookback_days", 30)
-        if not isinstance(lookback, int) or isinstance(lookback, bool) or lookback < 0:
-            problem("lookback_days", "must be a whole number of days, 0 or more")
-        options["lookback_days"] = lookback
-    if source == "serpi":
-        documents_path = raw.get("documents_path", DEFAULT_DOCUMENTS_PATH)
-        if not isinstance(documents_path, str) or not documents_path.startswith("/"):
-            problem("documents_path", "must be a path starting with /")
-        options["documents_path"] = documents_path
-        if "document_types" in raw:
-            types = raw["document_types"]
-            if not isinstance(types, list) or not types or not all(_positive_int(t) for t in types):
-                problem("document_types", "a non-empty list of document type ids (integers)")
-            else:
-                options["document_types"] = tuple(types)
-    if source == "arrendasoft":
-        instance = raw.get("instance")
-        if instance is not None and (not isinstance(instance, str) or not re.match(r"^[A-Za-z0-9-]+$", instance)):
-            problem("instance", "letters, digits and hyphen only")
-        elif instance is None and isinstance(base_url, str) and "{instance}" in base_url:
-            problem("instance", "required because base_url contains {instance}")
-        options["instance"] = instance
-
-
-def _parse_auth(source: str, auth: Any, env: Mapping[str, str], problem) -> Auth | None:
-    shapes = _AUTH_SHAPES[source]
-    if not isinstance(auth, dict):
-        problem("auth", "required, a mapping")
-        return None
-    auth = dict(auth)
-    mode = auth.pop("mode", None)
-    if source == "troyansys":
-        if mode not in shapes:
-            problem("auth.mode", "required, company or user")
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
             return None
-    elif mode is not None:
-        problem("auth.mode", f"unknown key for a {source} connection")
-        return None
-    else:
-        candidates = [m for m, (envs, _) in shapes.items() if envs[0] in auth]
-        mode = candidates[0] if candidates else next(iter(shapes))
-    env_keys, other_keys = shapes[mode]
-    for key in sorted(set(auth) - set(env_keys) - set(other_keys)):
-        problem(f"auth.{key}", f"unknown key for {source} auth{' mode ' + mode if source == 'troyansys' else ''}")
-    secrets: dict[str, Secret] = {}
-    for key in env_keys:
-        variable = auth.get(key)
-        if not isinstance(variable, str) or not variable:
-            problem(f"auth.{key}", "required, the name of an environment variable")
-        elif not env.get(variable):
-            problem(f"auth.{key}", f"environment variable {variable} is not set")
+    return None
+
+
+class _ConnectionParser:
+    """One connection entry: each problem is recorded once, as `{label}: {key}: {text}`."""
+
+    def __init__(self, raw: Any, env: Mapping[str, str], problems: list[str], label: str,
+                 sources: Mapping[str, ConnectionSpec]):
+        self.raw, self.env, self.problems, self.label, self.sources = raw, env, problems, label, sources
+
+    def problem(self, key: str, text: str) -> None:
+        self.problems.append(f"{self.label}: {key}: {text}")
+
+    def parse(self) -> Connection | None:
+        raw, before = self.raw, len(self.problems)
+        if not isinstance(raw, dict):
+            self.problems.append(f"{self.label}: must be a mapping")
+            return None
+        name, source_name = raw.get("name"), raw.get("source")
+        if not isinstance(name, str) or not _NAME.match(name):
+            self.problem("name", "required; letters, digits and underscore only")
+        spec = self.sources.get(source_name) if isinstance(source_name, str) else None
+        if spec is None:
+            self.problem("source", f"required, one of {', '.join(self.sources)} (got {source_name!r})")
+            return None
+        allowed = _COMMON_KEYS | set(spec.options) | ({spec.endpoint_option} if spec.endpoint_option else set())
+        for key in sorted(set(raw) - allowed):
+            self.problem(key, f"unknown key for a {spec.name} connection")
+        base_url, currency = raw.get("base_url"), raw.get("currency")
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            self.problem("base_url", "required, an http(s) URL")
+        if not isinstance(currency, str) or not _CURRENCY.match(currency):
+            self.problem("currency", "required, an ISO code of three upper-case letters")
+        max_concurrency = self._value("max_concurrency", Option("must be a positive integer", positive_int, 4))
+        lookback = self._value("lookback_days", Option(
+            "must be a whole number of days, 0 or more",
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, DEFAULT_LOOKBACK_DAYS))
+        options = {key: self._value(key, option) for key, option in spec.options.items()}
+        for field_name in _URL_FIELD.findall(base_url if isinstance(base_url, str) else ""):
+            if field_name in spec.options and options.get(field_name) is None:
+                self.problem(field_name, f"required because base_url contains {{{field_name}}}")
+        endpoints = self._endpoints(spec)
+        auth = self._auth(spec)
+        if len(self.problems) > before:
+            return None
+        return Connection(
+            name=name, source=spec.name, base_url=base_url, currency=currency, auth=auth,
+            max_concurrency=max_concurrency, concurrency=1 if spec.serialized else max_concurrency,
+            lookback_days=lookback, endpoints=endpoints, options=options,
+        )
+
+    def _value(self, key: str, option: Option, source: Mapping[str, Any] | None = None, prefix: str = "") -> Any:
+        source = self.raw if source is None else source
+        if key not in source:
+            return option.default
+        value = source[key]
+        if not option.check(value):
+            self.problem(prefix + key, option.expects)
+            return None
+        return option.convert(value)
+
+    def _endpoints(self, spec: ConnectionSpec) -> tuple[str, ...] | None:
+        key = spec.endpoint_option
+        if not key or key not in self.raw:
+            return None
+        chosen = self.raw[key]
+        if not isinstance(chosen, list) or not chosen or any(item not in spec.endpoint_names for item in chosen):
+            self.problem(key, f"a non-empty list of {', '.join(spec.endpoint_names)}")
+            return None
+        return tuple(chosen)
+
+    def _auth(self, spec: ConnectionSpec) -> Auth | None:
+        auth = self.raw.get("auth")
+        if not isinstance(auth, dict):
+            self.problem("auth", "required, a mapping")
+            return None
+        auth, modes = dict(auth), spec.auth_modes
+        mode = auth.pop("mode", None)
+        if spec.explicit_mode:
+            if mode not in modes:
+                self.problem("auth.mode", f"required, {' or '.join(modes)}")
+                return None
+        elif mode is not None:
+            self.problem("auth.mode", f"unknown key for a {spec.name} connection")
+            return None
         else:
-            secrets[key.removesuffix("_env")] = Secret(env[variable])
-    company_id = auth.get("company_id")
-    if "company_id" in other_keys and not _positive_int(company_id):
-        problem("auth.company_id", "required, a positive integer")
-    return Auth(mode=mode, secrets=secrets, company_id=company_id)
-
-
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+            mode = next((m for m, shape in modes.items() if shape.env_keys[0] in auth), next(iter(modes)))
+        shape = modes[mode]
+        described = f"{spec.name} auth" + (f" mode {mode}" if spec.explicit_mode else "")
+        for key in sorted(set(auth) - set(shape.env_keys) - set(shape.settings)):
+            self.problem(f"auth.{key}", f"unknown key for {described}")
+        secrets: dict[str, Secret] = {}
+        for name, key in zip(shape.secrets, shape.env_keys, strict=True):
+            variable = auth.get(key)
+            if not isinstance(variable, str) or not variable:
+                self.problem(f"auth.{key}", "required, the name of an environment variable")
+            elif not self.env.get(variable):
+                self.problem(f"auth.{key}", f"environment variable {variable} is not set")
+            else:
+                secrets[name] = Secret(self.env[variable])
+        settings = {}
+        for key, option in shape.settings.items():
+            if key not in auth:
+                self.problem(f"auth.{key}", option.expects)
+            else:
+                settings[key] = self._value(key, option, auth, prefix="auth.")
+        return Auth(mode=mode, secrets=secrets, settings=settings)

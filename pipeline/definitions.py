@@ -22,16 +22,17 @@ from dagster import (
 )
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from pipeline.assets.dbt import build_dbt_assets, dbt_resource
+from pipeline.assets.dbt import build_dbt_assets
 from pipeline.assets.extraction import MONTH_FORMAT, build_extraction_assets
 from pipeline.assets.resources import AS_OF_TAG, END_TAG, PipelineSettings
-from pipeline.config import Settings, load_settings
+from pipeline.config import Settings
+from pipeline.extract.model import Source
+from pipeline.sources import SOURCES, load_settings
 
 # Single-run backfills and pools are what this design needs; Dagster marks them beta.
 warnings.filterwarnings("ignore", category=BetaWarning)
 
 DAILY_CRON = "0 2 * * *"
-SERPI_CRON = "*/5 * * * *"  # SERPI asks for at most one consumption every 5 minutes
 
 
 def range_tags(settings: Settings, start, end, as_of) -> dict[str, str]:
@@ -51,14 +52,27 @@ def lookback_start(settings: Settings, end):
     return end - timedelta(days=days)
 
 
-def build_definitions(settings: Settings) -> Definitions:
-    extraction = build_extraction_assets(settings)
+def _refresh_schedule(settings: Settings, source: Source) -> ScheduleDefinition:
+    """A source's own cadence (its description's `refresh`): its group and what is downstream, current month."""
+    assert source.refresh is not None
+    job = define_asset_job(f"{source.name}_job", selection=AssetSelection.groups(source.name).downstream(),
+                           description=source.refresh.description)
+
+    @schedule(name=f"{source.name}_frequent", job=job, cron_schedule=source.refresh.cron,
+              execution_timezone=settings.timezone, default_status=DefaultScheduleStatus.STOPPED)
+    def frequent(context: ScheduleEvaluationContext) -> RunRequest:
+        end = context.scheduled_execution_time.date()
+        return RunRequest(tags=range_tags(settings, end, end, end))
+
+    return frequent
+
+
+def build_definitions(settings: Settings, sources: dict[str, Source] = SOURCES) -> Definitions:
+    extraction = build_extraction_assets(settings, sources)
     dbt = build_dbt_assets()
 
     everything = define_asset_job("daily_job", selection=AssetSelection.all(),
-                                  description="Every source, every load, dbt build, serving copy.")
-    serpi = define_asset_job("serpi_job", selection=AssetSelection.groups("serpi").downstream(),
-                             description="SERPI journal refresh (current month).")
+                                  description="Every source, every load, dbt build, publication.")
 
     @schedule(job=everything, cron_schedule=DAILY_CRON, execution_timezone=settings.timezone,
               default_status=DefaultScheduleStatus.RUNNING)
@@ -66,18 +80,13 @@ def build_definitions(settings: Settings) -> Definitions:
         end = context.scheduled_execution_time.date()
         return RunRequest(tags=range_tags(settings, lookback_start(settings, end), end, end))
 
-    @schedule(job=serpi, cron_schedule=SERPI_CRON, execution_timezone=settings.timezone,
-              default_status=DefaultScheduleStatus.STOPPED)
-    def serpi_frequent(context: ScheduleEvaluationContext) -> RunRequest:
-        end = context.scheduled_execution_time.date()
-        return RunRequest(tags=range_tags(settings, end, end, end))
-
-    schedules: list[ScheduleDefinition] = [daily, serpi_frequent]
+    used = {c.source for c in settings.connections}
+    schedules = [daily, *(_refresh_schedule(settings, s) for s in sources.values() if s.refresh and s.name in used)]
     return Definitions(
         assets=[*extraction, *dbt],
-        jobs=[everything, serpi],
+        jobs=[everything, *(s.job for s in schedules[1:])],
         schedules=schedules,
-        resources={"pipeline": PipelineSettings(), "dbt": dbt_resource()},
+        resources={"pipeline": PipelineSettings()},
     )
 
 

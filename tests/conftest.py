@@ -1,13 +1,22 @@
-"""Shared fixtures: a session-wide simulator at scale 1, and a factory for fresh ones with their own state."""
+"""Shared fixtures: a session-wide simulator at scale 1, a factory for fresh ones with their own state, and a
+real PostgreSQL server (with a fresh database per test) for everything that must hold on both engines."""
 
+import contextlib
+import socket
+import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+import psycopg2
 import pytest
 
 from pipeline.simulator.testing import SimulatorHandle, start_simulator
 
+REPO = Path(__file__).resolve().parents[1]
 SIM_TODAY = date(2025, 6, 30)
 SIM_HISTORY_START = date(2025, 1, 1)
 
@@ -30,3 +39,55 @@ def fresh_simulator() -> Iterator[Callable[..., SimulatorHandle]]:
             return stack.enter_context(start_simulator(**kwargs))
 
         yield start
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    """A real PostgreSQL server on loopback (scripts/postgres-server), user `postgres`, trust auth."""
+
+    port: int
+
+    def url(self, database: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def execute(self, sql: str, database: str = "postgres") -> list[tuple]:
+        with contextlib.closing(psycopg2.connect(host="127.0.0.1", port=self.port, user="postgres",
+                                                 dbname=database)) as con:
+            con.autocommit = True
+            with con.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall() if cur.description else []
+
+    def create_database(self) -> str:
+        name = f"test_{uuid.uuid4().hex[:12]}"
+        self.execute(f"create database {name}")
+        return name
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """Installed (Debian's package) and started by the project's own scripts; never skipped."""
+    subprocess.run([str(REPO / "scripts/system-packages"), "postgresql"], check=True)
+    folder = tmp_path_factory.mktemp("postgres")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    subprocess.run([str(REPO / "scripts/postgres-server"), "start", str(folder), str(port)], check=True)
+    try:
+        yield PostgresServer(port)
+    finally:
+        subprocess.run([str(REPO / "scripts/postgres-server"), "stop", str(folder)], check=False)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh database of its own on the session's server."""
+    return postgres_server.url(postgres_server.create_database())
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """PIPELINE_WAREHOUSE for either engine: a DuckDB file, or a fresh PostgreSQL database."""
+    if request.param == "duckdb":
+        return str(tmp_path / "warehouse.duckdb")
+    return request.getfixturevalue("postgres_url")

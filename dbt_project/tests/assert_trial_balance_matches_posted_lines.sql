@@ -3,14 +3,14 @@
 with balance as (
     select tenant, source, account, sum(debit) as debit, sum(credit) as credit
     from {{ ref('fct_journal_balance') }}
-    group by all
+    group by tenant, source, account
 ),
 
 lines as (
     select tenant, source, account, sum(debit) as debit, sum(credit) as credit
     from {{ ref('fct_journal_lines') }}
     where status = 'posted'
-    group by all
+    group by tenant, source, account
 )
 
 select *

@@ -1,92 +1,86 @@
-"""dbt models as Dagster assets, and the serving copy published after them.
+"""dbt models as Dagster assets, and the publication of the marts after them.
 
 Lineage runs `source/endpoint` -> `raw/source__endpoint` -> `staging/...` -> `intermediate/...` -> `marts/...`
--> `serving/warehouse`. dbt tests show as asset checks; a test of severity `warn` (reconciliation, balance
-findings) is a warning, never a failed run.
+-> `serving/warehouse`. dbt runs in this process (pipeline.dbt_runner); its tests show as asset checks: a test
+of severity `warn` (reconciliation, schema drift) is a warning, never a failed run.
 """
-
 
 import contextlib
 import ctypes
 import fcntl
 import gc
 import hashlib
-import logging
-import os
-import sys
+import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, MaterializeResult, MetadataValue, asset
-from dagster_dbt import (
-    DagsterDbtTranslator,
-    DagsterDbtTranslatorSettings,
-    DbtCliResource,
-    DbtProject,
-    dbt_assets,
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetExecutionContext,
+    AssetKey,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
 )
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
+from pipeline import dbt_runner
 from pipeline.assets.extraction import raw_key
-from pipeline.assets.resources import PipelineSettings, ProgressListener, current_listener, run_dates
-from pipeline.warehouse import (
-    BuiltState,
-    build_inputs,
-    last_built_state,
-    publish_serving_copy,
-    record_built_state,
-    record_published,
-    warehouse_lock,
-)
+from pipeline.assets.resources import PipelineSettings, run_dates, say, warehouse_of
+from pipeline.finance_report import write_report
+from pipeline.warehouse import Warehouse
+from pipeline.warehouse.base import BuiltState
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 SERVING_KEY = AssetKey(["serving", "warehouse"])
-# Published beside the marts so finance sees what was kept out of them.
+REPORT_KEY = AssetKey(["serving", "finance_report"])
+# Published beside the marts (DuckDB's serving copy) so BI tools that read it keep finding it there.
 SERVING_EXTRAS = ("staging.stg_quarantined_records",)
+LAYERS = ("staging", "intermediate", "marts")
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# A dbt build skipped because nothing changed emits no check results by design; Dagster warns once per check.
-logging.getLogger("dagster._core.execution.plan.active").addFilter(
-    lambda record: "emitted no result in step 'dbt_models'" not in record.getMessage()
-)
-
-
-def dbt_resource() -> DbtCliResource:
-    """dbt from this interpreter's environment, whether or not .venv/bin is on PATH."""
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt"))
+dbt_project = DbtProject(project_dir=dbt_runner.PROJECT_DIR, profiles_dir=dbt_runner.PROJECT_DIR)
 
 
 class PipelineDbtTranslator(DagsterDbtTranslator):
-    """Sources map onto the load assets; models are keyed `schema/model` and grouped by layer."""
+    """Sources map onto the load assets; models are keyed `layer/model` (their folder) and grouped by layer."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             source, table = dbt_resource_props["source_name"], dbt_resource_props["name"]
-            return raw_key(source, table) if not table.startswith("_") else AssetKey(["raw", table.lstrip("_")])
-        return AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+            return raw_key(source, table) if source != "pipeline" else AssetKey(["raw", f"_{table}"])
+        return AssetKey([self.get_group_name(dbt_resource_props), dbt_resource_props["name"]])
 
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        return dbt_resource_props.get("schema") or "dbt"
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
+        fqn = dbt_resource_props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 and fqn[1] in LAYERS else "dbt"
+
+
+TRANSLATOR = PipelineDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
 def ensure_manifest() -> Path:
-    """`@dbt_assets` needs target/manifest.json at import: parse when it is missing or older than the
-    project. A file lock keeps parallel test workers from parsing into the same target folder at once."""
+    """`@dbt_assets` needs target/manifest.json when the definitions load: parse when it is missing or older
+    than the project. A file lock keeps parallel processes from parsing into the same folder at once."""
     manifest = dbt_project.manifest_path
-    lock_path = DBT_PROJECT_DIR / "target" / ".parse.lock"
+    lock_path = dbt_runner.PROJECT_DIR / "target" / ".parse.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not manifest.exists() or manifest.stat().st_mtime < _newest_project_file():
-            dbt_resource().cli(
-                ["parse"], target_path=manifest.parent, raise_on_error=True
-            ).wait()
+            parsed = dbt_runner.invoke("parse", env={}, target=manifest.parent, log_dir=manifest.parent / "logs")
+            if not parsed.success:
+                raise RuntimeError(f"dbt parse of {dbt_runner.PROJECT_DIR} failed: {parsed.error}")
     return manifest
 
 
 def _project_files() -> list[Path]:
-    files = [p for d in ("models", "macros", "tests", "snapshots", "seeds") for p in (DBT_PROJECT_DIR / d).rglob("*")]
-    files += [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    root = dbt_runner.PROJECT_DIR
+    files = [p for d in ("models", "macros", "tests", "snapshots", "seeds") for p in (root / d).rglob("*")]
+    files += [root / "dbt_project.yml", root / "profiles.yml"]
     return sorted(p for p in files if p.is_file())
 
 
@@ -98,75 +92,145 @@ def project_digest() -> str:
     """The content of every file of the dbt project: a changed model or test means a new build."""
     digest = hashlib.sha256()
     for path in _project_files():
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(str(path.relative_to(dbt_runner.PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
-def _say(context: AssetExecutionContext, listener: ProgressListener | None, text: str) -> None:
-    context.log.info(text)
-    if listener is not None:
-        listener.note(text)
-
-
-
-
-@contextlib.contextmanager
-def _dbt_output(listener: ProgressListener | None, data_dir: Path) -> Iterator[None]:
-    """dagster-dbt echoes every dbt event to stdout. Under `pipeline run` that goes to a log file (the
-    summary names it); under `dagster dev` it stays in the step's compute log."""
-    if listener is None:
-        yield
-        return
-    log_path = data_dir / "logs" / "dbt.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    listener.note(f"dbt build: log at {log_path}")
-    with open(log_path, "w") as log, contextlib.redirect_stdout(log):
-        yield
-
-
 def _return_free_memory() -> None:
-    """Hand the heap that extraction and loading freed back to the OS before dbt starts beside this process:
-    glibc keeps freed memory mapped (measured: the run process held 567 MiB while dbt ran, 238 MiB of it
-    imports)."""
+    """Hand the heap that extraction and loading freed back to the OS before dbt builds: glibc keeps freed
+    memory mapped (measured: the run process held 567 MiB while dbt ran, 238 MiB of it imports)."""
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def dbt_environment(warehouse: Warehouse, as_of: str) -> dict[str, str]:
+    return {**warehouse.dbt_environment(), "PIPELINE_AS_OF": as_of}
+
+
 def build_dbt_assets() -> list[AssetsDefinition]:
-    translator = PipelineDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    manifest_path = ensure_manifest()
+    manifest = json.loads(manifest_path.read_text())
 
-    @dbt_assets(manifest=ensure_manifest(), project=dbt_project, dagster_dbt_translator=translator,
-                name="dbt_models", pool="warehouse")
-    def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings) -> Iterator:
+    @dbt_assets(manifest=manifest, project=dbt_project, dagster_dbt_translator=TRANSLATOR, name="dbt_models",
+                pool="warehouse")
+    def dbt_models(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
+        warehouse = warehouse_of(settings)
         _, as_of = run_dates(context.run.tags, settings)
-        # dbt inherits this environment and runs in the project folder: the warehouse as an absolute path, and
-        # the as-of date as an env var (a --vars that changes every run would cost a full re-parse).
-        os.environ["PIPELINE_WAREHOUSE"] = str(settings.warehouse.resolve())
-        os.environ["PIPELINE_AS_OF"] = as_of.isoformat()
-        listener = current_listener()
-        with warehouse_lock(settings.warehouse):
-            inputs = build_inputs(settings.warehouse, as_of, project_digest()) if not context.is_subset else None
-            built = last_built_state(settings.warehouse)
-            # Skipped, this step emits nothing, so Dagster skips the serving copy too: only when it is current.
-            if inputs is not None and built == BuiltState(inputs, published=True) and settings.serving.exists():
-                _say(context, listener, "dbt build skipped: raw, the connections, the as-of date and the dbt project "
-                     "are as they were at the last successful build and its serving copy")
+        selection = _selection(context, manifest, warehouse)
+        with warehouse.lock(on_wait=lambda text: say(context, text)):
+            inputs = warehouse.build_inputs(as_of, project_digest()) if selection is None else None
+            if inputs is not None and _is_current(warehouse, inputs):
+                say(context, "dbt build skipped: raw, the connections, the as-of date and the dbt project are as "
+                             "they were at the last successful build, whose marts are published")
                 return
-            record_built_state(settings.warehouse, None)
+            warehouse.record_built_state(None)
             _return_free_memory()
-            with _dbt_output(listener, settings.warehouse.parent):
-                yield from dbt.cli(["build"], context=context).stream()
-            record_built_state(settings.warehouse, inputs)
+            target = dbt_runner.target_dir(settings.data_dir, f"{warehouse.engine}:{warehouse.describe()}")
+            log_dir = settings.data_dir / "logs"
+            say(context, f"dbt build: log at {log_dir / 'dbt.log'}")
+            result = dbt_runner.invoke("build", *(_select_args(selection)),
+                                       env=dbt_environment(warehouse, as_of.isoformat()),
+                                       target=target, log_dir=log_dir)
+            yield from _events(context, manifest, result)
+            if not result.success:
+                raise Failure(description=_failure_text(result, manifest),
+                              metadata={"log": MetadataValue.path(str(log_dir / "dbt.log"))})
+            warehouse.record_built_state(inputs)
 
-    @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"duckdb"},
-           description="Read-only copy of the marts for BI tools (PIPELINE_SERVING), replaced atomically.")
+    @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"sql"},
+           description="Publishes the built and tested marts for BI, all at once: DuckDB writes the read-only "
+                       "serving copy (PIPELINE_SERVING); PostgreSQL swaps the built marts in as schema marts.")
     def serving_copy(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
         settings = pipeline.load()
-        with warehouse_lock(settings.warehouse):
-            rows = publish_serving_copy(settings.warehouse, settings.serving, SERVING_EXTRAS)
-            record_published(settings.warehouse)
-        return MaterializeResult(metadata={"path": str(settings.serving), "tables": MetadataValue.json(rows)})
+        warehouse = warehouse_of(settings)
+        with warehouse.lock(on_wait=lambda text: say(context, text)):
+            rows = warehouse.publish(SERVING_EXTRAS)
+            warehouse.record_published()
+        return MaterializeResult(metadata={
+            "warehouse": warehouse.describe(), "published": str(settings.serving) if warehouse.engine == "duckdb"
+            else "schema marts", "tables": MetadataValue.json(rows), "rows": sum(rows.values())})
 
-    return [dbt_models, serving_copy]
+    @asset(key=REPORT_KEY, deps=[serving_copy], group_name="serving", kinds={"html"},
+           description="The finance report (PIPELINE_REPORT): one self-contained HTML file from the published "
+                       "marts, replaced atomically: reconciliation, aging, sales by month, trial balance, findings.")
+    def finance_report(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
+        settings = pipeline.load()
+        with warehouse_of(settings).published() as query:
+            if query is None:
+                raise Failure(description="nothing is published: the finance report has no marts to read")
+            summary = write_report(query, settings.report)
+        say(context, f"finance report: {summary.path.resolve()}")
+        return MaterializeResult(metadata={
+            "path": MetadataValue.path(str(summary.path.resolve())), "as_of": summary.as_of.isoformat(),
+            "reconciliation_matches": summary.reconciliation_matches,
+            "reconciliation_mismatches": summary.reconciliation_mismatches,
+            "stale_connections": summary.stale_connections, "quarantined_records": summary.quarantined_records,
+            "unbalanced_entries": summary.unbalanced_entries})
+
+    return [dbt_models, serving_copy, finance_report]
+
+
+def _is_current(warehouse: Warehouse, inputs: str) -> bool:
+    if warehouse.last_built_state() != BuiltState(inputs, published=True):
+        return False
+    with warehouse.published() as query:
+        return query is not None
+
+
+def _selection(context: AssetExecutionContext, manifest: dict, warehouse: Warehouse) -> list[str] | None:
+    """dbt node names for a subset run (None: the whole project). On PostgreSQL every mart is built too: the
+    marts are published by swapping the whole build schema in, so none of them may be left behind."""
+    if not context.is_subset:
+        return None
+    wanted = {key for key in context.selected_asset_keys}
+    names = [node["name"] for node in manifest["nodes"].values()
+             if node["resource_type"] == "model" and _model_key(manifest, node["unique_id"]) in wanted]
+    if warehouse.engine == "postgres":
+        names.append("path:models/marts")
+    return names
+
+
+def _select_args(selection: list[str] | None) -> list[str]:
+    return [] if selection is None else ["--select", *selection, "--indirect-selection", "cautious"]
+
+
+def _model_key(manifest: dict, unique_id: str) -> AssetKey:
+    return TRANSLATOR.get_asset_spec(manifest, unique_id, dbt_project).key
+
+
+def _events(context: AssetExecutionContext, manifest: dict, result: dbt_runner.DbtResult) -> Iterator:
+    """A materialization per built model and a check result per test, for what this run selected."""
+    selected_checks = context.selected_asset_check_keys
+    for node in result.nodes:
+        if node.unique_id.startswith("model.") and node.status == "success":
+            key = _model_key(manifest, node.unique_id)
+            if key in context.selected_asset_keys:
+                metadata: dict[str, Any] = {"execution_s": round(node.seconds, 3)}
+                if node.rows_affected is not None:
+                    metadata["rows_affected"] = node.rows_affected
+                yield MaterializeResult(asset_key=key, metadata=metadata)
+        elif node.unique_id.startswith("test.") and node.status in ("pass", "warn", "fail", "error"):
+            check = get_asset_check_key_for_test(manifest, TRANSLATOR, node.unique_id, dbt_project)
+            if check is None or check not in selected_checks:
+                continue
+            test = manifest["nodes"][node.unique_id]
+            warn = node.status == "warn" or (test.get("config", {}).get("severity") or "").lower() == "warn"
+            yield AssetCheckResult(
+                asset_key=check.asset_key, check_name=check.name, passed=node.status == "pass",
+                severity=AssetCheckSeverity.WARN if warn else AssetCheckSeverity.ERROR,
+                description=test.get("description") or None,
+                metadata={"failing_rows": node.failures or 0, "message": node.message,
+                          "execution_s": round(node.seconds, 3)},
+            )
+
+
+def _failure_text(result: dbt_runner.DbtResult, manifest: dict) -> str:
+    if result.error:
+        return f"dbt build failed: {result.error}"
+    lines = []
+    for node in result.failures()[:10]:
+        name = manifest["nodes"].get(node.unique_id, {}).get("name", node.unique_id)
+        lines.append(f"{name}: {node.message.splitlines()[0] if node.message else node.status}")
+    return "dbt build failed:\n" + "\n".join(f"- {line}" for line in lines)

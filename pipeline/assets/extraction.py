@@ -5,14 +5,17 @@ Date-windowed endpoints are partitioned by month (see README: a month is the acc
 closes, and 23 partitions of history stay readable in the UI where 700 daily ones would not). A run covers a
 range of months in one step (single-run backfill policy), fetching every tenant and month concurrently.
 Snapshot endpoints are unpartitioned: each run lands the snapshot of its as-of date.
-"""
 
+One connection never holds the others back: a connection whose extraction fails keeps what it landed before,
+is recorded as failed beside its pages (pipeline.landing.failures) and reported by the check
+`extracted_every_connection`; the asset itself succeeds so everything downstream still builds.
+"""
 
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from dagster import (
@@ -23,45 +26,34 @@ from dagster import (
     AssetKey,
     AssetsDefinition,
     BackfillPolicy,
-    Backoff,
-    Failure,
-    Jitter,
     MaterializeResult,
     MetadataValue,
     MonthlyPartitionsDefinition,
-    RetryPolicy,
     asset,
 )
 
-from pipeline.assets.resources import PipelineSettings, current_listener, run_dates
+from pipeline.assets.resources import PipelineSettings, current_listener, run_dates, warehouse_of
 from pipeline.config import Connection, Settings
-from pipeline.extract import (
-    AuthFailed,
-    ExtractionError,
-    ExtractResult,
-    Forbidden,
-    Partition,
-    RequestRejected,
-    WindowTooLarge,
-    extract_partition,
-)
-from pipeline.extract.partitions import month_end, monthly
+from pipeline.extract.engine import ExtractResult, extract_partition
+from pipeline.extract.errors import ExtractionError
+from pipeline.extract.model import Source
+from pipeline.extract.partitions import Partition, month_end, plan
+from pipeline.landing.failures import Failure, clear_failure, record_failure
 from pipeline.landing.load import load_partitions
 from pipeline.landing.pages import MANIFEST, complete_runs, read_manifest
-from pipeline.sources import SOURCES
-from pipeline.warehouse import warehouse_lock
 
 MONTH_FORMAT = "%Y-%m"
 LANDED_CHECK = "landed_matches_reported"
+EXTRACTED_CHECK = "extracted_every_connection"
 # `pipeline run` sets it (unless --refresh); materializations from the UI always extract what they name.
 REUSE_TAG = "pipeline/reuse_landed"
-EXTRACTION_RETRY = RetryPolicy(max_retries=2, delay=5, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 PARTITION_WORKERS = 4
 
 
 def monthly_partitions(settings: Settings) -> MonthlyPartitionsDefinition:
     # end_offset=1: the current month is a partition too (extracted up to the run's end date).
-    return MonthlyPartitionsDefinition(start_date=settings.start_date.strftime(MONTH_FORMAT), fmt=MONTH_FORMAT, end_offset=1)
+    return MonthlyPartitionsDefinition(start_date=settings.start_date.strftime(MONTH_FORMAT), fmt=MONTH_FORMAT,
+                                       end_offset=1, timezone=settings.timezone)
 
 
 def extraction_key(source: str, endpoint: str) -> AssetKey:
@@ -72,68 +64,62 @@ def raw_key(source: str, endpoint: str) -> AssetKey:
     return AssetKey(["raw", f"{source}__{endpoint}"])
 
 
-def connections_for(settings: Settings, source: str, endpoint: str) -> list[Connection]:
-    return [c for c in settings.connections
-            if c.source == source and endpoint in SOURCES[source].enabled_endpoints(c)]
+def connections_for(settings: Settings, source: Source, endpoint: str) -> list[Connection]:
+    return [c for c in settings.connections if c.source == source.name and endpoint in source.enabled_endpoints(c)]
 
 
-def build_extraction_assets(settings: Settings) -> list[AssetsDefinition]:
+def build_extraction_assets(settings: Settings, sources: dict[str, Source]) -> list[AssetsDefinition]:
     """Two assets per endpoint that at least one configured connection reads."""
     months = monthly_partitions(settings)
     assets: list[AssetsDefinition] = []
-    for source in SOURCES.values():
+    for source in sources.values():
         for endpoint in source.endpoints.values():
-            if not connections_for(settings, source.name, endpoint.name):
+            if not connections_for(settings, source, endpoint.name):
                 continue
             partitions = months if endpoint.window else None
-            assets.append(_extraction_asset(source.name, endpoint.name, partitions, source.serialized))
-            assets.append(_load_asset(source.name, endpoint.name, partitions))
+            assets.append(_extraction_asset(source, endpoint.name, partitions))
+            assets.append(_load_asset(source, endpoint.name, partitions))
     return assets
 
 
-def _extraction_asset(source: str, endpoint: str, partitions, serialized: bool) -> AssetsDefinition:
-    key = extraction_key(source, endpoint)
+def _extraction_asset(source: Source, endpoint: str, partitions) -> AssetsDefinition:
+    key = extraction_key(source.name, endpoint)
 
     @asset(
         key=key,
-        group_name=source,
+        group_name=source.name,
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run() if partitions else None,
-        retry_policy=EXTRACTION_RETRY,
-        pool=source if serialized else None,
-        check_specs=[AssetCheckSpec(LANDED_CHECK, asset=key, blocking=True,
-                                    description="Unique records landed equal what the API reported.")],
+        pool=source.name if source.serialized else None,
+        check_specs=[
+            AssetCheckSpec(LANDED_CHECK, asset=key, description=(
+                "Unique records landed equal the count the API stated when paging started (a finding when not: "
+                "the API's count disagrees with its own pages).")),
+            AssetCheckSpec(EXTRACTED_CHECK, asset=key, description=(
+                "Every connection extracted every partition; a failed one stays as of its last good "
+                "extraction (stale) and the run exits non-zero.")),
+        ],
         kinds={"python", "json"},
-        description=f"Pages of {source} {endpoint}, landed as received under PIPELINE_RAW_DIR.",
+        description=f"Pages of {source.name} {endpoint}, landed as received under PIPELINE_RAW_DIR.",
     )
     def _extract(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
         settings = pipeline.load()
         end, as_of = run_dates(context.run.tags, settings)
         # Unpartitioned (snapshot) assets see the run's month-range tags too: only partitioned ones use them.
         keys = list(context.partition_keys) if partitions else None
-        parts = partitions_to_extract(settings, keys, end, as_of)
-        landings = complete_runs(settings.raw_dir, source, endpoint) if reuse_landed(context) else {}
+        parts = plan(keys, settings.start_date, end, as_of)
+        landings = complete_runs(settings.raw_dir, source.name, endpoint) if reuse_landed(context) else {}
         jobs, reused = [], 0
         for conn in connections_for(settings, source, endpoint):
             landed = closed_landed_months(settings, conn, landings, end)
             reused += sum(part.key in landed for part in parts)
             jobs += [(conn, part) for part in parts if part.key not in landed]
         if reused and (listener := current_listener()):
-            listener.note(f"{source}/{endpoint}: {reused} closed months already landed, reused (--refresh re-extracts)")
+            listener.note(f"{source.name}/{endpoint}: {reused} closed months already landed, reused "
+                          "(--refresh re-extracts)")
         return _run_extraction(context, settings, source, endpoint, jobs, reused)
 
     return _extract
-
-
-def partitions_to_extract(settings: Settings, month_keys: list[str] | None, end: date, as_of: date) -> list[Partition]:
-    """Whole months clipped to the configured start date and the run's end; or the as-of snapshot."""
-    if month_keys is None:
-        return [Partition(key=as_of.isoformat(), snapshot_date=as_of)]
-    parts = []
-    for key in month_keys:
-        first = date.fromisoformat(f"{key}-01")
-        parts += monthly(max(first, settings.start_date), min(month_end(first), end))
-    return parts
 
 
 def reuse_landed(context: AssetExecutionContext) -> bool:
@@ -159,21 +145,16 @@ def closed_landed_months(settings: Settings, conn: Connection, landings: dict[tu
     return landed
 
 
-# Answers that another attempt cannot change: Dagster's retry policy is for what is transient.
-PERMANENT_ERRORS = (AuthFailed, Forbidden, RequestRejected, WindowTooLarge)
-
-
 @dataclass
 class _Outcome:
     connection: str
     partition: str
     result: ExtractResult | None = None
     error: str | None = None
-    permanent: bool = False
 
 
-def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> MaterializeResult:
-    asset_name = f"{source}/{endpoint}"
+def _run_extraction(context, settings: Settings, source: Source, endpoint: str, jobs, reused: int) -> MaterializeResult:
+    asset_name = f"{source.name}/{endpoint}"
     listener = current_listener()
     started = time.monotonic()
 
@@ -183,10 +164,10 @@ def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> M
                 listener.partition_progress(asset_name, conn.name, part.key, pages, records)
 
         try:
-            result = extract_partition(settings, conn, endpoint, part, context.run.run_id, on_page=on_page)
+            result = extract_partition(settings, source, conn, endpoint, part, context.run.run_id, on_page=on_page)
         except ExtractionError as error:  # its message names connection, endpoint, status; no secrets
             context.log.error(str(error))
-            return _Outcome(conn.name, part.key, error=str(error), permanent=isinstance(error, PERMANENT_ERRORS))
+            return _Outcome(conn.name, part.key, error=str(error))
         if listener:
             listener.partition_done(asset_name, conn.name, part.key, result.pages, result.records)
         return _Outcome(conn.name, part.key, result=result)
@@ -194,25 +175,32 @@ def _run_extraction(context, settings, source, endpoint, jobs, reused: int) -> M
     with ThreadPoolExecutor(max_workers=PARTITION_WORKERS) as pool:
         futures = [pool.submit(extract_one, conn, part) for conn, part in jobs]
         outcomes = [f.result() for f in as_completed(futures)]
-
-    failures = [o for o in outcomes if o.error]
-    if failures:
-        raise Failure(
-            description=f"{len(failures)} of {len(outcomes)} partitions failed:\n"
-            + "\n".join(f"- {o.error}" for o in failures),
-            metadata={"failed": MetadataValue.json([{"tenant": o.connection, "partition": o.partition} for o in failures])},
-            allow_retries=not all(o.permanent for o in failures),
-        )
+    _record_failures(settings, context.run.run_id, source.name, endpoint, outcomes)
     return _materialization(outcomes, reused, time.monotonic() - started)
+
+
+def _record_failures(settings: Settings, run_id: str, source: str, endpoint: str, outcomes: list[_Outcome]) -> None:
+    """A connection that failed any partition is stale until a later run extracts every partition it tries."""
+    failed_at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    for tenant in sorted({o.connection for o in outcomes}):
+        failures = [o for o in outcomes if o.connection == tenant and o.error]
+        if not failures:
+            clear_failure(settings.raw_dir, source, endpoint, tenant)
+            continue
+        record_failure(settings.raw_dir, Failure(
+            tenant=tenant, source=source, endpoint=endpoint, run_id=run_id, failed_at=failed_at,
+            partitions=tuple(sorted(o.partition for o in failures)), reason=failures[0].error or ""))
 
 
 def _materialization(outcomes: list[_Outcome], reused: int, duration: float) -> MaterializeResult:
     results = [(o, o.result) for o in outcomes if o.result]
-    mismatches = [{"tenant": o.connection, "partition": o.partition, "mismatch": r.mismatch}
-                  for o, r in results if r.mismatch]
+    failures = sorted(({"tenant": o.connection, "partition": o.partition, "error": o.error}
+                       for o in outcomes if o.error), key=lambda row: (row["tenant"], row["partition"]))
+    mismatches = sorted(({"tenant": o.connection, "partition": o.partition, "mismatch": r.mismatch}
+                         for o, r in results if r.mismatch), key=lambda row: (row["tenant"], row["partition"]))
     per_partition = sorted(
         ({"tenant": o.connection, "partition": o.partition, "records": r.records, "unique_records": r.unique_records,
-          "pages": r.pages, "reported": _jsonable(r.reported)} for o, r in results),
+          "pages": r.pages, "passes": r.passes, "reported": _jsonable(r.reported)} for o, r in results),
         key=lambda row: (row["tenant"], row["partition"]),
     )
     return MaterializeResult(
@@ -225,15 +213,19 @@ def _materialization(outcomes: list[_Outcome], reused: int, duration: float) -> 
             "duration_s": round(duration, 3),
             "tenants": len({o.connection for o, _ in results}),
             "reused_partitions": reused,
+            "failed_partitions": len(failures),
+            "stale_connections": MetadataValue.json(sorted({row["tenant"] for row in failures})),
             "partitions": MetadataValue.json(per_partition),
         },
         check_results=[
             AssetCheckResult(
-                check_name=LANDED_CHECK,
-                passed=not mismatches,
-                severity=AssetCheckSeverity.ERROR,
-                metadata={"mismatches": MetadataValue.json(mismatches)},
-            )
+                check_name=LANDED_CHECK, passed=not mismatches, severity=AssetCheckSeverity.WARN,
+                metadata={"mismatches": MetadataValue.json(mismatches), "mismatch_count": len(mismatches)},
+            ),
+            AssetCheckResult(
+                check_name=EXTRACTED_CHECK, passed=not failures, severity=AssetCheckSeverity.ERROR,
+                metadata={"failures": MetadataValue.json(failures), "failure_count": len(failures)},
+            ),
         ],
     )
 
@@ -243,23 +235,27 @@ def _jsonable(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def _load_asset(source: str, endpoint: str, partitions) -> AssetsDefinition:
+def _load_asset(source: Source, endpoint: str, partitions) -> AssetsDefinition:
+    record_path = source.endpoints[endpoint].records
+
     @asset(
-        key=raw_key(source, endpoint),
-        deps=[extraction_key(source, endpoint)],
+        key=raw_key(source.name, endpoint),
+        deps=[extraction_key(source.name, endpoint)],
         group_name="raw",
         partitions_def=partitions,
         backfill_policy=BackfillPolicy.single_run() if partitions else None,
         pool="warehouse",
-        kinds={"duckdb"},
-        description=f"Landed pages of {source} {endpoint}, one row per record (its exact text), in the warehouse's raw schema.",
+        kinds={"sql"},
+        description=f"Landed pages of {source.name} {endpoint}, one row per record (its exact text), in the "
+                    "warehouse's raw schema.",
     )
     def _load(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
         settings = pipeline.load()
         _, as_of = run_dates(context.run.tags, settings)
         keys = list(context.partition_keys) if partitions else [as_of.isoformat()]
-        with warehouse_lock(settings.warehouse):
-            loaded = load_partitions(settings, source, endpoint, partition_keys=keys)
+        warehouse = warehouse_of(settings)
+        with warehouse.lock(on_wait=context.log.info):
+            loaded = load_partitions(settings, warehouse, source.name, endpoint, record_path, partition_keys=keys)
         return MaterializeResult(metadata={
             "pages": loaded.pages, "records": loaded.records, "partitions": loaded.partitions,
             "unchanged_partitions": loaded.unchanged, "duration_s": round(loaded.duration_s, 3),

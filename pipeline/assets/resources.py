@@ -12,7 +12,9 @@ from typing import Protocol
 
 from dagster import ConfigurableResource
 
-from pipeline.config import Settings, load_settings
+from pipeline.config import Settings
+from pipeline.sources import load_settings
+from pipeline.warehouse import Warehouse, open_warehouse
 
 # A run says which window it extracts and which date it values snapshots and receivables at through tags,
 # so schedules, backfills from the UI and `pipeline run` all pass them the same way.
@@ -27,6 +29,10 @@ class PipelineSettings(ConfigurableResource):
 
     def load(self) -> Settings:
         return load_settings(Path(self.connections_file) if self.connections_file else None)
+
+
+def warehouse_of(settings: Settings) -> Warehouse:
+    return open_warehouse(settings.warehouse, settings.serving)
 
 
 def run_dates(tags: dict[str, str], settings: Settings) -> tuple[date, date]:
@@ -57,3 +63,10 @@ def attach_listener(listener: ProgressListener | None) -> None:
 
 def current_listener() -> ProgressListener | None:
     return _listener
+
+
+def say(context, text: str) -> None:
+    """A line for the run's log and, under `pipeline run`, for the terminal."""
+    context.log.info(text)
+    if _listener is not None:
+        _listener.note(text)

@@ -1,19 +1,5 @@
-"""The extraction engine: partitions, extract_partition and its errors."""
+"""The extraction engine: a source description is run over one partition of one endpoint of one connection.
 
-from pipeline.extract.engine import ExtractResult, extract_partition, extract_partition_async
-from pipeline.extract.errors import (
-    AuthFailed,
-    ExtractionError,
-    Forbidden,
-    RequestRejected,
-    RetriesExhausted,
-    UnexpectedResponse,
-    WindowTooLarge,
-)
-from pipeline.extract.partitions import Partition, partitions_for
-
-__all__ = [
-    "AuthFailed", "ExtractResult", "ExtractionError", "Forbidden", "Partition", "RequestRejected",
-    "RetriesExhausted", "UnexpectedResponse", "WindowTooLarge", "extract_partition", "extract_partition_async",
-    "partitions_for",
-]
+Layers point one way: `pipeline.sources` (descriptions) -> `pipeline.extract` (the engine and its building
+blocks) -> `pipeline.config`. Import the modules you need (`pipeline.extract.engine`, `.model`, ...).
+"""

@@ -1,4 +1,8 @@
-"""Auth strategies: what each API wants on a request, and how to get it again when it expires."""
+"""Auth strategies a source picks from, parameterised by its description: what goes on each request, and how
+to get it again when it expires. A strategy also declares its shape (credentials and settings) so the
+connections file can be validated against it. No strategy sends requests itself: a login is sent through the
+callable the engine hands to `refresh`.
+"""
 
 from __future__ import annotations
 
@@ -7,136 +11,128 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import string
 import threading
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol
 
-from pipeline.config import Connection
+from pipeline.config import AuthShape, Connection, Option
+from pipeline.extract.paths import dig
+from pipeline.extract.responses import Reply
 
-if TYPE_CHECKING:
-    from pipeline.extract.http import Requester
+# Sends a login body to a path (no auth headers, retried like any request) and returns the reply.
+Login = Callable[[str, dict[str, str]], Awaitable[Reply]]
+
+
+class LoginRefused(Exception):
+    """The login answered without a token; carries the reply for the error message."""
+
+    def __init__(self, reply: Reply):
+        super().__init__("login refused")
+        self.reply = reply
 
 
 class AuthSession(Protocol):
     path_prefix: str
     can_refresh: bool
 
-    async def headers(self, requester: Requester) -> dict[str, str]: ...
+    async def headers(self, login: Login) -> dict[str, str]: ...
 
-    async def refresh(self, requester: Requester) -> None: ...
+    async def refresh(self, login: Login) -> None: ...
 
     def secrets(self) -> list[str]: ...
 
-    def serialized(self, raw_dir: Path) -> contextlib.AbstractAsyncContextManager[None]: ...
+
+class AuthStrategy(Protocol):
+    @property
+    def shape(self) -> AuthShape: ...
+
+    def session(self, connection: Connection) -> AuthSession: ...
+
+
+def _placeholders(*templates: str) -> tuple[str, ...]:
+    names: list[str] = []
+    for template in templates:
+        names += [name for _, name, _, _ in string.Formatter().parse(template) if name and name not in names]
+    return tuple(names)
+
+
+def _values(connection: Connection) -> dict[str, Any]:
+    return {**connection.auth.settings, **{name: s.get() for name, s in connection.auth.secrets.items()}}
 
 
 class StaticSession:
-    """Fixed headers; nothing to refresh; requests run in parallel."""
+    """Fixed headers; nothing to refresh."""
 
     can_refresh = False
 
     def __init__(self, connection: Connection, headers: dict[str, str], path_prefix: str = ""):
         self._headers, self.path_prefix, self._connection = headers, path_prefix, connection
 
-    async def headers(self, requester: Requester) -> dict[str, str]:
+    async def headers(self, login: Login) -> dict[str, str]:
         return self._headers
 
-    async def refresh(self, requester: Requester) -> None:
+    async def refresh(self, login: Login) -> None:
         raise NotImplementedError
 
     def secrets(self) -> list[str]:
         return self._connection.secret_values()
 
-    @contextlib.asynccontextmanager
-    async def serialized(self, raw_dir: Path) -> AsyncIterator[None]:
-        yield
-
 
 @dataclass(frozen=True)
-class TroyansysAuth:
-    """user: Bearer token + X-Company-Id on /reports/...; company: X-API-Key on /company/reports/..."""
+class HeaderAuth:
+    """Headers from templates, e.g. `{"Authorization": "Bearer {api_key}"}`. A placeholder is a credential
+    (the connections file names its environment variable, `api_key_env`) unless it is one of `settings`
+    (a plain value in the file, e.g. a company id). `path_prefix` goes before every endpoint path."""
+
+    headers: Mapping[str, str]
+    settings: Mapping[str, Option] = field(default_factory=dict)
+    path_prefix: str = ""
+
+    @property
+    def shape(self) -> AuthShape:
+        secrets = tuple(n for n in _placeholders(*self.headers.values()) if n not in self.settings)
+        return AuthShape(secrets=secrets, settings=self.settings)
 
     def session(self, connection: Connection) -> AuthSession:
-        auth = connection.auth
-        if auth.mode == "company":
-            return StaticSession(connection, {"X-API-Key": auth.secret("api_key")}, path_prefix="/company")
-        headers = {"Authorization": f"Bearer {auth.secret('token')}", "X-Company-Id": str(auth.company_id)}
-        return StaticSession(connection, headers)
+        values = _values(connection)
+        headers = {name: template.format_map(values) for name, template in self.headers.items()}
+        return StaticSession(connection, headers, self.path_prefix)
 
 
-@dataclass(frozen=True)
-class BearerKey:
-    """`Authorization: Bearer {api_key}` (SmartPyme)."""
-
-    def session(self, connection: Connection) -> AuthSession:
-        return StaticSession(connection, {"Authorization": f"Bearer {connection.auth.secret('api_key')}"})
-
-
-class OneRequestPerToken(StaticSession):
-    """The token may carry one request at a time, across assets and processes: an OS file lock per token
-    is held for the duration of each request."""
-
-    def __init__(self, connection: Connection, headers: dict[str, str], token: str):
-        super().__init__(connection, headers)
-        self._lock_name = f"serpi-{hashlib.sha256(token.encode()).hexdigest()[:16]}.lock"
-
-    @contextlib.asynccontextmanager
-    async def serialized(self, raw_dir: Path) -> AsyncIterator[None]:
-        lock_dir = Path(raw_dir) / ".locks"
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_dir / self._lock_name, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # closing the descriptor releases the lock
-
-
-@dataclass(frozen=True)
-class SerpiKeys:
-    """`secretkey: {secret}` and `Authorization: Bearer {token}`, one request in flight per token."""
-
-    def session(self, connection: Connection) -> AuthSession:
-        token = connection.auth.secret("token")
-        headers = {"secretkey": connection.auth.secret("secret_key"), "Authorization": f"Bearer {token}"}
-        return OneRequestPerToken(connection, headers, token)
-
-
-_login_tokens: dict[tuple[str, str, str], str] = {}
+_login_tokens: dict[tuple[str, ...], str] = {}
 _login_guard = threading.Lock()
 
 
 class LoginSession(StaticSession):
-    """POST /login once, cache the token per (base URL, user) in this process, log in again on a 401."""
+    """Logs in once per (base URL, credentials) in this process, and again after a 401."""
 
     can_refresh = True
 
-    def __init__(self, connection: Connection, login_path: str):
+    def __init__(self, connection: Connection, strategy: LoginForToken):
         super().__init__(connection, {})
-        self._login_path = login_path
-        auth = connection.auth
-        password = hashlib.sha256(auth.secret("password").encode()).hexdigest()
-        self._cache_key = (connection.url, auth.secret("username"), password)
+        self._strategy = strategy
+        values = _values(connection)
+        self._body = {name: template.format_map(values) for name, template in strategy.body.items()}
+        digest = hashlib.sha256(repr(sorted(self._body.items())).encode()).hexdigest()
+        self._cache_key = (connection.url, strategy.path, digest)
         self._token: str | None = None
 
-    async def headers(self, requester: Requester) -> dict[str, str]:
+    async def headers(self, login: Login) -> dict[str, str]:
         if self._token is None:
             with _login_guard:
                 self._token = _login_tokens.get(self._cache_key)
             if self._token is None:
-                await self.refresh(requester)
-        return {"Authorization": f"Bearer {self._token}"}
+                await self.refresh(login)
+        return {name: template.format(token=self._token) for name, template in self._strategy.headers.items()}
 
-    async def refresh(self, requester: Requester) -> None:
-        auth = self._connection.auth
-        body = {"username": auth.secret("username"), "password": auth.secret("password")}
-        reply = await requester.login(self._login_path, body)
-        envelope = reply.json() or {}
-        token = (envelope.get("body") or {}).get("token") if isinstance(envelope, dict) else None
+    async def refresh(self, login: Login) -> None:
+        reply = await login(self._strategy.path, self._body)
+        token = dig(reply.json(), self._strategy.token)
         if not isinstance(token, str) or not token:
-            requester.fail_login(reply)
+            raise LoginRefused(reply)
         self._token = token
         with _login_guard:
             _login_tokens[self._cache_key] = token
@@ -146,12 +142,45 @@ class LoginSession(StaticSession):
 
 
 @dataclass(frozen=True)
-class ArrendasoftAuth:
-    """Login (username/password -> Bearer token, refreshed on 401) or a fixed Bearer token."""
+class LoginForToken:
+    """POST `body` (templates over the credentials) to `path`, read the token at the dotted path `token` of
+    the answer, send it in `headers` (`{token}`); a 401 means one fresh login and one retry."""
 
-    login_path: str = "/login"
+    path: str
+    body: Mapping[str, str]
+    token: str
+    headers: Mapping[str, str] = field(default_factory=lambda: {"Authorization": "Bearer {token}"})
+
+    @property
+    def shape(self) -> AuthShape:
+        return AuthShape(secrets=_placeholders(*self.body.values()))
 
     def session(self, connection: Connection) -> AuthSession:
-        if connection.auth.mode == "token":
-            return StaticSession(connection, {"Authorization": f"Bearer {connection.auth.secret('token')}"})
-        return LoginSession(connection, self.login_path)
+        return LoginSession(connection, self)
+
+
+class CredentialGate:
+    """One request in flight per credential, across assets and processes: an OS file lock, named by the
+    source and a digest of the connection's credentials, held for the duration of each request."""
+
+    def __init__(self, lock_dir: Path, source: str, connection: Connection):
+        digest = hashlib.sha256("\0".join(sorted(connection.secret_values())).encode()).hexdigest()[:16]
+        self._path = Path(lock_dir) / f"{source}-{digest}.lock"
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+
+class NoGate:
+    """Requests run in parallel."""
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        yield

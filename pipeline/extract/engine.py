@@ -1,8 +1,12 @@
-"""The engine: reads a Source description and lands one partition of one endpoint for one connection.
+"""The engine: runs one source description over one partition of one endpoint for one connection, and lands
+what it receives.
 
-Pages are landed as they arrive (never a whole run in memory). Only primary keys are kept, to count unique
-records and compare them with what the API reported; when fewer arrived than reported (pages shifted under
-inserts), the partition is paged once more and any remaining difference is recorded as `mismatch`.
+Pages are landed as they arrive (never a whole run in memory). Only primary keys are kept, to count the unique
+records and compare them with what the API said there were when paging started. Pages shift while a shop
+sells during the run, so a shortfall pages the partition again, a bounded number of times (every pass lands
+into the same run; staging collapses the repeats). When a further pass finds no key the earlier ones missed,
+the gap is the API's count disagreeing with its own pages: a finding (`mismatch` in the manifest), not a
+failure. Only when passes keep finding missing keys and still cannot land them all does extraction fail.
 """
 
 from __future__ import annotations
@@ -15,24 +19,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.config import Connection, Settings
 from pipeline.extract import errors
+from pipeline.extract.auth import CredentialGate, NoGate
 from pipeline.extract.http import Requester, make_client
+from pipeline.extract.model import Endpoint, Source
 from pipeline.extract.partitions import Partition
 from pipeline.extract.paths import dig
 from pipeline.extract.reported import Tracker
 from pipeline.extract.responses import Action, Reply
 from pipeline.landing.pages import RunWriter
 
-if TYPE_CHECKING:
-    from pipeline.sources.model import Endpoint
-
 log = logging.getLogger(__name__)
 
 OnPage = Callable[[int, int], None]
+MAX_PASSES = 4  # the first pass and at most three more while records keep turning up
 
 
 @dataclass
@@ -46,6 +50,7 @@ class ExtractResult:
     reported: dict[str, Any]
     mismatch: str | None
     run_dir: Path
+    passes: int = 1
 
 
 @dataclass
@@ -74,6 +79,13 @@ def records_of(body: Any, path: str | None) -> list[Any]:
     return [value] if isinstance(value, dict) and value else []
 
 
+def _without_records(body: Any, path: str | None) -> Any:
+    """The body with the list at `path` left out: what a paginator reads besides the records."""
+    if path is None or not isinstance(body, dict) or "." in path:
+        return body if path is not None and "." in path else None
+    return {key: value for key, value in body.items() if key != path}
+
+
 def _hashable(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
 
@@ -92,6 +104,7 @@ class PageContext:
         self.connection: Connection = run.connection
         self.partition: Partition = run.partition
         self.collected: list[Any] = []
+        self.keys: set = set()
 
     def _window_params(self) -> dict[str, Any]:
         window, partition = self.endpoint.window, self.partition
@@ -102,7 +115,7 @@ class PageContext:
     async def fetch(self, params: dict[str, Any] | None = None, json: Any = None) -> Page:
         endpoint = self.endpoint
         query = {**endpoint.params, **self._window_params(), **(params or {})} if endpoint.method == "GET" else None
-        path = endpoint.path.format(documents_path=self.connection.documents_path)
+        path = endpoint.path_for(self.connection)
         async with self.run.slots:
             outcome = await self.requester.send(endpoint.method, path, params=query, json=json)
         reply = outcome.reply
@@ -116,10 +129,10 @@ class PageContext:
         self.tracker.observe(reply.content, body, request)
         records = records_of(body, endpoint.records)
         if records:
-            await self._keep(records, reply, request, outcome, path)
+            await self._keep(records, reply, request, outcome)
         return Page(count=len(records), body=body, reply=reply)
 
-    async def _keep(self, records: list[Any], reply: Reply, request: dict, outcome: Any, path: str) -> None:
+    async def _keep(self, records: list[Any], reply: Reply, request: dict, outcome: Any) -> None:
         key = self.endpoint.key
         if not self.land:
             self.collected.extend(r.get(key) if key and isinstance(r, dict) else r for r in records)
@@ -130,23 +143,25 @@ class PageContext:
         totals.pages += 1
         totals.bytes += landed.bytes
         if key:
-            totals.keys.update(_hashable(r.get(key)) if isinstance(r, dict) else None for r in records)
+            self.keys.update(_hashable(r.get(key)) if isinstance(r, dict) else None for r in records)
         totals.entries.append({
             "page": landed.page, "file": landed.file, "url_path": urlsplit(reply.url).path, "params": request,
             "status": reply.status, "bytes": landed.bytes, "sha256": landed.sha256, "records": len(records),
-            "elapsed_ms": outcome.elapsed_ms, "attempts": outcome.attempts,
+            "elapsed_ms": outcome.elapsed_ms, "attempts": outcome.attempts, "pass": self.run.pass_number,
         })
         if self.run.on_page:
             self.run.on_page(totals.pages, totals.records)
 
-    async def fetch_all(self, params_list: list[dict[str, Any]]) -> list[int]:
+    async def fetch_all(self, params_list: list[dict[str, Any]]) -> list[Page]:
         """Fetch many pages at once, at most the connection's concurrency in flight; the first failure
-        cancels the rest and is raised as itself. Returns each page's record count: a task keeps its result
-        until the last page is in, and a page's body is landed already (holding every body of a 175,000-invoice
-        snapshot left the process 180 MiB larger after the extraction)."""
+        cancels the rest and is raised as itself. Returns what each page said about the list (its count and
+        the body's small fields, not its records): a task keeps its result until the last page is in, and a
+        page's records are landed already (holding every body of a 175,000-invoice snapshot left the process
+        180 MiB larger after the extraction)."""
 
-        async def count(params: dict[str, Any]) -> int:
-            return (await self.fetch(params=params)).count
+        async def count(params: dict[str, Any]) -> Page:
+            page = await self.fetch(params=params)
+            return Page(count=page.count, body=_without_records(page.body, self.endpoint.records))
 
         try:
             async with asyncio.TaskGroup() as group:
@@ -157,7 +172,7 @@ class PageContext:
 
     async def keys_of(self, endpoint_name: str) -> list[Any]:
         """Page through another endpoint of the same source without landing it; return its keys. Looked up
-        once per connection and run: every monthly SERPI partition needs the same document types, and SERPI
+        once per connection and run: every monthly partition needs the same list, and a serialized API
         serves one request at a time."""
         seen = (self.connection.name, endpoint_name, self.run.run_id)
         if seen in _KEYS_BY_RUN:
@@ -180,34 +195,89 @@ class PageContext:
         )
 
 
-class _Run:
-    def __init__(self, settings: Settings, connection: Connection, endpoint_name: str, partition: Partition,
-                 run_id: str, on_page: OnPage | None):
-        from pipeline.sources import SOURCES
+@dataclass
+class _Pass:
+    number: int
+    unique_after: int
+    new_keys: int
+    expected: int | None
+    reason: str = ""
 
-        self.settings, self.connection, self.partition, self.on_page = settings, connection, partition, on_page
-        self.source = SOURCES[connection.source]
-        self.endpoint = self.source.endpoints[endpoint_name]
-        self.label = f"{self.source.name}/{self.endpoint.name}"
-        self.run_id = run_id
-        self.session = self.source.auth.session(connection)
+
+class _Run:
+    def __init__(self, settings: Settings, source: Source, connection: Connection, endpoint_name: str,
+                 partition: Partition, run_id: str, on_page: OnPage | None):
+        self.settings, self.source, self.connection = settings, source, connection
+        self.partition, self.on_page, self.run_id = partition, on_page, run_id
+        self.endpoint = source.endpoints[endpoint_name]
+        self.label = f"{source.name}/{self.endpoint.name}"
+        self.session = source.strategy(connection).session(connection)
+        self.gate = CredentialGate(Path(settings.raw_dir) / ".locks", source.name, connection) \
+            if source.serialized else NoGate()
         self.totals = _Totals()
+        self.keys: set = set()
+        self.passes: list[_Pass] = []
+        self.pass_number = 0
         self.slots = asyncio.Semaphore(connection.concurrency)
         self.client: Any = None
         self.requesters: list[Requester] = []
         self.writer: RunWriter | None = None
 
     def requester_for(self, endpoint: Endpoint) -> Requester:
+        option = self.source.endpoint_option
+        hint = (f"if {self.connection.name} does not contract {endpoint.name}, leave it out of `{option}:` "
+                "for this connection in the connections file") if option else ""
         requester = Requester(self.client, self.connection, f"{self.source.name}/{endpoint.name}", self.session,
-                              self.settings.retry, (*endpoint.rules, *self.source.rules), self.settings.raw_dir)
+                              self.settings.retry, (*endpoint.rules, *self.source.rules), self.gate, hint)
         self.requesters.append(requester)
         return requester
 
-    async def one_pass(self, requester: Requester) -> tuple[dict[str, Any], int | None]:
+    async def one_pass(self, requester: Requester) -> tuple[dict[str, Any], int | None, bool]:
+        """Page through the partition once; returns what the API reported, the count it stated when the pass
+        started, and whether that count moved during the pass."""
+        self.pass_number += 1
         tracker = self.endpoint.reported.tracker()
-        await self.endpoint.paginator.run(PageContext(self, self.endpoint, requester, tracker))
-        reported = tracker.result()
-        return reported, tracker.expected(reported)
+        context = PageContext(self, self.endpoint, requester, tracker)
+        await self.endpoint.paginator.run(context)
+        new = len(context.keys - self.keys)
+        self.keys |= context.keys
+        expected = tracker.expected()
+        self.passes.append(_Pass(self.pass_number, self._unique(), new, expected))
+        return tracker.result(), expected, tracker.moved()
+
+    async def extract(self) -> tuple[dict[str, Any], str | None]:
+        """Page until every record the API stated at the start of the first pass is landed. A pass during
+        which the stated count moved (records created or removed while it was read) may have missed records
+        that shifted between pages, so the partition is paged again, until a pass sees a steady list or
+        finds no key the earlier passes missed. Returns what the API reported and the finding, if any."""
+        requester = self.requester_for(self.endpoint)
+        reported, at_start, moved = await self.one_pass(requester)
+        if not self.endpoint.paginator.repage or at_start is None or not self.endpoint.key:
+            unique = self._unique()
+            return reported, None if at_start is None or unique == at_start else self._disagreement(at_start)
+        while moved or self._unique() < at_start:
+            last = self.passes[-1]
+            if len(self.passes) > 1 and last.new_keys == 0:
+                break  # converged: what is still missing, the API counted but does not list
+            if len(self.passes) >= MAX_PASSES:
+                if self._unique() >= at_start:
+                    break  # a busy list: records kept coming, and as many as there were at the start landed
+                raise errors.Incomplete(
+                    self.connection.name, self.label, reason=(
+                        f"partition {self.partition.key}: the API reported {at_start} records when paging "
+                        f"started; {self._unique()} unique landed after {len(self.passes)} passes, and each "
+                        "pass still found records the earlier ones missed"),
+                    hint="the API's pages keep shifting; run again later")
+            last.reason = (f"the list changed while it was read ({last.expected} records stated when the pass "
+                           "started): paging again") if moved else (
+                           f"{self._unique()} unique records of {at_start} stated when paging started: paging again")
+            log.info("%s %s %s: %s", self.connection.name, self.label, self.partition.key, last.reason)
+            reported, _, moved = await self.one_pass(requester)
+        return reported, None if self._unique() >= at_start else self._disagreement(at_start)
+
+    def _disagreement(self, at_start: int) -> str:
+        more = " (a further pass found no record the earlier ones missed)" if len(self.passes) > 1 else ""
+        return f"landed {self._unique()} unique records, the API reported {at_start}{more}"
 
     async def execute(self) -> ExtractResult:
         started, started_at = time.monotonic(), _utcnow()
@@ -215,28 +285,20 @@ class _Run:
                                 self.partition.key, self.run_id)
         try:
             async with make_client(self.connection, self.settings.retry) as self.client:
-                requester = self.requester_for(self.endpoint)
-                reported, expected = await self.one_pass(requester)
-                if self.endpoint.paginator.repage and expected is not None and self._unique() < expected:
-                    log.info("%s %s %s: %d unique of %d reported; paging once more", self.connection.name,
-                             self.label, self.partition.key, self._unique(), expected)
-                    reported, expected = await self.one_pass(requester)
+                reported, mismatch = await self.extract()
         except BaseException:
             self.writer.abandon()
             raise
-        unique = self._unique()
-        mismatch = None
-        if expected is not None and unique != expected:
-            mismatch = f"landed {unique} unique records, the API reported {expected}"
         run_dir = self.writer.finish(self._manifest(started_at, reported, mismatch))
         return ExtractResult(
-            records=self.totals.records, unique_records=unique, pages=self.totals.pages, bytes=self.totals.bytes,
-            retries=sum(r.retries for r in self.requesters), duration_s=round(time.monotonic() - started, 3),
-            reported=reported, mismatch=mismatch, run_dir=run_dir,
+            records=self.totals.records, unique_records=self._unique(), pages=self.totals.pages,
+            bytes=self.totals.bytes, retries=sum(r.retries for r in self.requesters),
+            duration_s=round(time.monotonic() - started, 3), reported=reported, mismatch=mismatch,
+            run_dir=run_dir, passes=len(self.passes),
         )
 
     def _unique(self) -> int:
-        return len(self.totals.keys) if self.endpoint.key else self.totals.records
+        return len(self.keys) if self.endpoint.key else self.totals.records
 
     def _manifest(self, started_at: str, reported: dict[str, Any], mismatch: str | None) -> dict[str, Any]:
         partition = self.partition
@@ -249,6 +311,7 @@ class _Run:
             "run_id": self.run_id, "started_at": started_at, "finished_at": _utcnow(),
             "pages": sorted(self.totals.entries, key=lambda entry: entry["page"]),
             "records": self.totals.records, "unique_records": self._unique(), "reported": reported,
+            "passes": [vars(one) for one in self.passes],
             "complete": True, "mismatch": mismatch,
         }
 
@@ -257,20 +320,20 @@ def _utcnow() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-async def extract_partition_async(settings: Settings, connection: Connection, endpoint_name: str,
+async def extract_partition_async(settings: Settings, source: Source, connection: Connection, endpoint_name: str,
                                   partition: Partition, run_id: str, on_page: OnPage | None = None) -> ExtractResult:
-    run = _Run(settings, connection, endpoint_name, partition, run_id, on_page)
+    run = _Run(settings, source, connection, endpoint_name, partition, run_id, on_page)
     result = await run.execute()
-    log.info("%s %s %s: %d records (%d unique) in %d pages, %d retries, %.2fs%s", connection.name, run.label,
-             partition.key, result.records, result.unique_records, result.pages, result.retries, result.duration_s,
-             f"; mismatch: {result.mismatch}" if result.mismatch else "")
+    log.info("%s %s %s: %d records (%d unique) in %d pages, %d passes, %d retries, %.2fs%s", connection.name,
+             run.label, partition.key, result.records, result.unique_records, result.pages, result.passes,
+             result.retries, result.duration_s, f"; mismatch: {result.mismatch}" if result.mismatch else "")
     return result
 
 
-def extract_partition(settings: Settings, connection: Connection, endpoint_name: str, partition: Partition,
-                      run_id: str, on_page: OnPage | None = None) -> ExtractResult:
+def extract_partition(settings: Settings, source: Source, connection: Connection, endpoint_name: str,
+                      partition: Partition, run_id: str, on_page: OnPage | None = None) -> ExtractResult:
     """Land one partition (pages, then the manifest). Raises an ExtractionError subclass on failure."""
-    coroutine = extract_partition_async(settings, connection, endpoint_name, partition, run_id, on_page)
+    coroutine = extract_partition_async(settings, source, connection, endpoint_name, partition, run_id, on_page)
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 class ExtractionError(Exception):
-    """`{connection} {source}/{endpoint}: HTTP {status} at {url}: {excerpt}` (or a reason instead of HTTP)."""
+    """`{connection} {source}/{endpoint}: HTTP {status} at {url}: {excerpt} -- {hint}` (or a reason instead of
+    HTTP); the hint says what a person can do about it."""
 
     def __init__(
         self,
@@ -15,9 +16,10 @@ class ExtractionError(Exception):
         url: str = "",
         excerpt: str = "",
         reason: str = "",
+        hint: str = "",
     ):
         self.connection, self.endpoint, self.status = connection, endpoint, status
-        self.url, self.excerpt, self.reason = url, excerpt, reason
+        self.url, self.excerpt, self.reason, self.hint = url, excerpt, reason, hint
         what = f"HTTP {status}" if status is not None else (reason or "failed")
         text = f"{connection} {endpoint}: {what}"
         if status is not None and reason:
@@ -26,6 +28,8 @@ class ExtractionError(Exception):
             text += f" at {url}"
         if excerpt:
             text += f": {excerpt}"
+        if hint:
+            text += f" -- {hint}"
         super().__init__(text)
 
 
@@ -47,6 +51,10 @@ class RetriesExhausted(ExtractionError):
 
 class WindowTooLarge(ExtractionError):
     """The API refused a window as too large and it cannot be split any further."""
+
+
+class Incomplete(ExtractionError):
+    """Repeated passes kept finding records the earlier ones missed, and still could not land them all."""
 
 
 class UnexpectedResponse(ExtractionError):

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pipeline.config import Connection
-
 
 @dataclass(frozen=True)
 class Partition:
@@ -33,17 +31,19 @@ def monthly(start: date, end: date) -> list[Partition]:
     return partitions
 
 
-def partitions_for(connection: Connection, endpoint: str, start: date, end: date, as_of: date) -> list[Partition]:
-    """Monthly partitions clipped to [start, end]; where the endpoint looks back (SmartPyme sales) also every
-    month overlapping [end - lookback_days, end], re-extracted whole (clipped at `end` only), because landing a
-    partition replaces what was landed for it before. Snapshot endpoints: one partition for `as_of`."""
-    from pipeline.sources import SOURCES
+def month_keys(start: date, end: date) -> list[str]:
+    """The `YYYY-MM` keys of the months from `start` to `end`."""
+    return [partition.key for partition in monthly(start, end)]
 
-    window = SOURCES[connection.source].endpoints[endpoint].window
-    if window is None:
+
+def plan(month_keys: list[str] | None, first_day: date, end: date, as_of: date) -> list[Partition]:
+    """What one run extracts of an endpoint: for a windowed one, each named month whole, clipped to
+    [first_day, end] (`first_day`: the connections file's start_date); for a snapshot one (month_keys None),
+    the snapshot of the as-of date."""
+    if month_keys is None:
         return [Partition(key=as_of.isoformat(), snapshot_date=as_of)]
-    partitions = {p.key: p for p in monthly(start, end)} if start <= end else {}
-    if window.lookback:
-        for partition in monthly(end - timedelta(days=connection.lookback_days), end):
-            partitions[partition.key] = Partition(partition.key, month_start(partition.window_start), partition.window_end)
-    return sorted(partitions.values(), key=lambda p: p.key)
+    parts: list[Partition] = []
+    for key in month_keys:
+        first = date.fromisoformat(f"{key}-01")
+        parts += monthly(max(first, first_day), min(month_end(first), end))
+    return parts

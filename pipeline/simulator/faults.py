@@ -7,20 +7,25 @@ seed. Source-specific faults (serpi_*, arrendasoft_*, shift_*) are read by that 
 Names: latency_ms, error_5xx_rate, fail_next_5xx, burst_503, rate_429, retry_after_s, drop_next,
 truncate_next, invalid_json_next, serpi_no_records_form (alternate | http_204 | invalid_json_body),
 serpi_max_documents, serpi_latency_ms, arrendasoft_envelope_error_next, arrendasoft_token_max_uses,
-shift_inserts, shift_updates.
+shift_inserts, shift_updates, and the schema-drift mode (an API that changed without notice, applied to every
+object of every answer that has the field, records and their lines alike): drift_rename ("old=new"),
+drift_remove ("field"), drift_retype ("field": a number becomes text with a decimal comma, text an object).
 """
 
 import asyncio
+import json
 import random
+from decimal import Decimal
 from typing import Any
 
 from .encoding import dumps
 
 COUNTED = {"fail_next_5xx", "burst_503", "rate_429", "drop_next", "truncate_next", "invalid_json_next",
            "arrendasoft_envelope_error_next"}
+DRIFT = ("drift_rename", "drift_remove", "drift_retype")
 KNOWN = COUNTED | {"latency_ms", "error_5xx_rate", "retry_after_s", "serpi_no_records_form",
                    "serpi_max_documents", "serpi_latency_ms", "arrendasoft_token_max_uses", "shift_inserts",
-                   "shift_updates"}
+                   "shift_updates", *DRIFT}
 DEFAULTS: dict[str, Any] = {"serpi_no_records_form": "alternate", "serpi_max_documents": 2000,
                             "serpi_latency_ms": 10, "retry_after_s": 1}
 
@@ -178,7 +183,8 @@ class FaultMiddleware:
             return
         truncate = faults.take("truncate_next", source, path)
         invalid = not truncate and faults.take("invalid_json_next", source, path)
-        if not (truncate or invalid):
+        drift = {name: faults.value(name, source, path) for name in DRIFT if faults.value(name, source, path)}
+        if not (truncate or invalid or drift):
             await self.app(scope, receive, send)
             return
         captured: dict[str, Any] = {"body": b""}
@@ -191,7 +197,13 @@ class FaultMiddleware:
 
         await self.app(scope, receive, capture)
         start, body = captured["start"], captured["body"]
+        if drift:
+            body = drifted(body, drift)
+            faults.note("schema_drift")
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        if drift and not (truncate or invalid):
+            await _send(send, start["status"], body, headers)
+            return
         if invalid:
             body = b'{"data": [<html><body>Upstream error</body></html>'
             await _send(send, start["status"], body, headers)
@@ -200,6 +212,35 @@ class FaultMiddleware:
         await send({"type": "http.response.start", "status": start["status"], "headers": headers})
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
         await _drop(receive)
+
+
+def drifted(body: bytes, drift: dict[str, Any]) -> bytes:
+    """The answer as an API that changed without notice would send it (exact numbers kept)."""
+    try:
+        document = json.loads(body, parse_float=Decimal)
+    except ValueError:
+        return body  # not JSON (e.g. SERPI's no-records form): nothing to change
+    rename = dict(pair.split("=", 1) for pair in str(drift.get("drift_rename") or "").split(",") if "=" in pair)
+    remove = {name for name in str(drift.get("drift_remove") or "").split(",") if name}
+    retype = {name for name in str(drift.get("drift_retype") or "").split(",") if name}
+    return dumps(_change(document, rename, remove, retype))
+
+
+def _change(value: Any, rename: dict[str, str], remove: set[str], retype: set[str]) -> Any:
+    if isinstance(value, list):
+        return [_change(item, rename, remove, retype) for item in value]
+    if not isinstance(value, dict):
+        return value
+    changed = {}
+    for key, item in value.items():
+        if key in remove:
+            continue
+        item = _change(item, rename, remove, retype)
+        if key in retype:
+            item = format(item, "f").replace(".", ",") if isinstance(item, (Decimal, int)) and not isinstance(
+                item, bool) else {"value": item}
+        changed[rename.get(key, key)] = item
+    return changed
 
 
 async def _send(send: Any, status: int, body: bytes, headers: list | None = None) -> None:

@@ -1,11 +1,30 @@
-"""One declarative description per API; SOURCES maps source name -> Source."""
+"""The sources this product ships: the one list of them in the Python code (each is described in its own
+module), and the connections file validated against them."""
 
+from collections.abc import Mapping
+from pathlib import Path
+
+from pipeline import config
+from pipeline.extract.engine import ExtractResult, OnPage, extract_partition
+from pipeline.extract.model import Source
+from pipeline.extract.partitions import Partition
 from pipeline.sources.arrendasoft import arrendasoft
-from pipeline.sources.model import DateWindow, Endpoint, Source
 from pipeline.sources.serpi import serpi
 from pipeline.sources.smartpyme import smartpyme
 from pipeline.sources.troyansys import troyansys
 
 SOURCES: dict[str, Source] = {source.name: source for source in (troyansys, smartpyme, serpi, arrendasoft)}
 
-__all__ = ["SOURCES", "DateWindow", "Endpoint", "Source"]
+
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> config.Settings:
+    """The connections file (PIPELINE_CONNECTIONS, else the demo file) validated against SOURCES."""
+    return config.load_settings(path, environ, sources=SOURCES)
+
+
+def extract(settings: config.Settings, connection: config.Connection, endpoint: str, partition: Partition,
+            run_id: str, on_page: OnPage | None = None) -> ExtractResult:
+    """Land one partition of one endpoint of a shipped source's connection (see pipeline.extract.engine)."""
+    return extract_partition(settings, SOURCES[connection.source], connection, endpoint, partition, run_id, on_page)
+
+
+__all__ = ["SOURCES", "Source", "extract", "load_settings"]

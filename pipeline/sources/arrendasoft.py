@@ -1,11 +1,13 @@
-"""Arrendasoft invoices (seeds/003): the envelope's `status` is the truth, even inside an HTTP 200."""
+"""Arrendasoft invoices (seeds/003): one instance per connection, a login for a token (or a fixed token), and
+an envelope whose `status` is the truth, even inside an HTTP 200."""
 
+from pipeline.config import Option, matches
 from pipeline.extract import errors
-from pipeline.extract.auth import ArrendasoftAuth
+from pipeline.extract.auth import HeaderAuth, LoginForToken
+from pipeline.extract.model import Endpoint, Source, endpoints
 from pipeline.extract.paginators import PageNumber
 from pipeline.extract.reported import Total
 from pipeline.extract.responses import Action, Reply, Rule
-from pipeline.sources.model import Endpoint, Source, endpoints
 
 
 def envelope_status(test):
@@ -17,7 +19,12 @@ def envelope_status(test):
 
 arrendasoft = Source(
     name="arrendasoft",
-    auth=ArrendasoftAuth(login_path="/login"),
+    auth={
+        "login": LoginForToken(path="/login", body={"username": "{username}", "password": "{password}"},
+                               token="body.token"),
+        "token": HeaderAuth({"Authorization": "Bearer {token}"}),
+    },
+    options={"instance": Option("letters, digits and hyphen only", matches(r"^[A-Za-z0-9-]+$"))},
     rules=(
         Rule(envelope_status(lambda s: s >= 500), Action.RETRY, errors.RetriesExhausted, "envelope status 500"),
         Rule(envelope_status(lambda s: s == 401), Action.REAUTH, errors.AuthFailed, "envelope status 401"),

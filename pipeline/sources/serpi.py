@@ -1,17 +1,21 @@
-"""SERPI ERP accounting documents (seeds/002): one request in flight per token, two no-records forms, and
-whole-window queries that the API refuses (503 without Retry-After) when they hold too many documents."""
+"""SERPI ERP accounting documents (seeds/002): one request in flight per token, two no-records forms, a count
+in the message, and whole-window queries that the API refuses (503 without Retry-After) when they hold too
+many documents. Follow-up syncs at most every 5 minutes."""
 
 import re
 
+from pipeline.config import Option, matches, positive_int_list
 from pipeline.extract import errors
-from pipeline.extract.auth import SerpiKeys
+from pipeline.extract.auth import HeaderAuth
+from pipeline.extract.model import DateWindow, Endpoint, Refresh, Source, endpoints
 from pipeline.extract.paginators import PageNumber, SplitOnOverflow
-from pipeline.extract.reported import MessageCount
+from pipeline.extract.reported import CountInMessage
 from pipeline.extract.responses import Action, Reply, Rule, status_is
-from pipeline.sources.model import DateWindow, Endpoint, Source, endpoints
 
 # the documented no-records body, invalid JSON because of its trailing comma
 _NO_RECORDS = re.compile(rb'^\s*\{\s*"success"\s*:\s*true\s*,\s*"code"\s*:\s*204\b')
+# "2 registro(s) encontrados"
+RECORDS_FOUND = rb'"message"\s*:\s*"(\d+)\s+registro'
 
 
 def no_records_body(reply: Reply) -> bool:
@@ -31,8 +35,15 @@ def window_too_large(reply: Reply) -> bool:
 
 serpi = Source(
     name="serpi",
-    auth=SerpiKeys(),
+    auth={"keys": HeaderAuth({"secretkey": "{secret_key}", "Authorization": "Bearer {token}"})},
     serialized=True,
+    options={
+        "documents_path": Option("must be a path starting with /", matches(r"^/"),
+                                 default="/DocumentoContable/GetDocumentoContable"),
+        "document_types": Option("a non-empty list of document type ids (integers)", positive_int_list,
+                                 convert=tuple),
+    },
+    refresh=Refresh(cron="*/5 * * * *", description="SERPI journal refresh (current month), at most every 5 minutes."),
     rules=(
         Rule(status_is(204), Action.EMPTY),
         Rule(no_records_body, Action.EMPTY),
@@ -45,15 +56,15 @@ serpi = Source(
     endpoints=endpoints(
         Endpoint("document_types", path="/DocumentoContable/GetTipoDocumento", records="result", key="id",
                  paginator=PageNumber(page="Página", size="Límite", size_value=100),
-                 reported=MessageCount()),
+                 reported=CountInMessage(RECORDS_FOUND)),
         Endpoint("documents", path="{documents_path}", method="POST", records="result", key="id",
                  window=DateWindow(start="fechaDesde", end="fechaHasta", in_body=True),
                  rules=(Rule(window_too_large, Action.SPLIT),),
-                 paginator=SplitOnOverflow(start="fechaDesde", end="fechaHasta", types="tiposDocumentos",
+                 paginator=SplitOnOverflow(start="fechaDesde", end="fechaHasta", categories="tiposDocumentos",
                                            number_from="numeroDesde", number_to="numeroHasta",
-                                           types_endpoint="document_types"),
-                 reported=MessageCount(window_fields={
-                     "fecha_desde": "fechaDesde", "fecha_hasta": "fechaHasta", "tipos": "tiposDocumentos",
-                     "numero_desde": "numeroDesde", "numero_hasta": "numeroHasta"})),
+                                           categories_from="document_types", categories_option="document_types"),
+                 reported=CountInMessage(RECORDS_FOUND, window_fields=(
+                     ("fecha_desde", "fechaDesde"), ("fecha_hasta", "fechaHasta"), ("tipos", "tiposDocumentos"),
+                     ("numero_desde", "numeroDesde"), ("numero_hasta", "numeroHasta")))),
     ),
 )

@@ -1,16 +1,16 @@
 """SmartPyme sales (seeds/001). Ordered by creation so records created during a run land on later pages."""
 
-from pipeline.extract.auth import BearerKey
+from pipeline.extract.auth import HeaderAuth
+from pipeline.extract.model import DateWindow, Endpoint, Source, endpoints
 from pipeline.extract.paginators import PageNumber, WholeWindow
 from pipeline.extract.reported import Total
 from pipeline.extract.responses import Action, Rule
-from pipeline.sources.model import DateWindow, Endpoint, Source, endpoints
 
-sale_dates = DateWindow(start="fecha_inicio", end="fecha_fin", lookback=True)
+sale_dates = DateWindow(start="fecha_inicio", end="fecha_fin")
 
 smartpyme = Source(
     name="smartpyme",
-    auth=BearerKey(),
+    auth={"key": HeaderAuth({"Authorization": "Bearer {api_key}"})},
     rules=(Rule(lambda reply: reply.status < 300 and reply.envelope("success") is False, Action.FAIL,
                 reason="success: false"),),
     endpoints=endpoints(

@@ -1,4 +1,5 @@
-"""Fixtures for the dbt tests: a warehouse built once from hand-written raw pages with a real `dbt build`."""
+"""Fixtures for the dbt tests: warehouses built from hand-written raw pages with a real `dbt build`, on DuckDB
+(the known answers) and on a real PostgreSQL server (which must give the same marts, row for row)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,60 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import fixture_pages
 import pytest
 from dbt_build import BuildResult, dbt_build
 from raw_warehouse import write_raw
 
+from pipeline.config import parse_warehouse
+from pipeline.warehouse import Warehouse, open_warehouse
+
+AS_OF = fixture_pages.AS_OF.isoformat()
+
 
 @dataclass(frozen=True)
 class BuiltWarehouse:
-    path: Path
+    warehouse: Warehouse
+    work: Path
     build: BuildResult
 
     def rows(self, sql: str, params: list | None = None) -> list[tuple]:
-        con = duckdb.connect(str(self.path))
-        try:
-            return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
+        with self.warehouse.session(read_only=True) as session:
+            return session.rows(sql, params or [])
 
     def one(self, sql: str, params: list | None = None):
         (row,) = self.rows(sql, params)
         return row[0] if len(row) == 1 else row
 
 
+def warehouse_at(url: str, work: Path) -> Warehouse:
+    return open_warehouse(parse_warehouse(url, []), work / "serving.duckdb")
+
+
+def build_and_publish(warehouse: Warehouse, work: Path, **options) -> BuildResult:
+    """`dbt build`, then publish the marts as the pipeline does when the build succeeded."""
+    build = dbt_build(warehouse, work, AS_OF, **options)
+    if build.success:
+        warehouse.publish(["staging.stg_quarantined_records"])
+    return build
+
+
+def build_fixture(url: str, work: Path) -> BuiltWarehouse:
+    """The fixture pages loaded into raw, built by `dbt build` and published."""
+    warehouse = warehouse_at(url, work)
+    write_raw(warehouse, fixture_pages.CONNECTIONS, fixture_pages.partitions())
+    return BuiltWarehouse(warehouse=warehouse, work=work, build=build_and_publish(warehouse, work))
+
+
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltWarehouse]:
-    """The fixture pages loaded into raw and built by `dbt build` once for the whole session."""
+    """The fixture warehouse on DuckDB, built once for the session."""
     work = tmp_path_factory.mktemp("dbt_fixture")
-    path = work / "warehouse.duckdb"
-    write_raw(path, fixture_pages.CONNECTIONS, fixture_pages.partitions())
-    build = dbt_build(path, work, {"as_of_date": fixture_pages.AS_OF.isoformat()})
-    yield BuiltWarehouse(path=path, build=build)
+    yield build_fixture(str(work / "warehouse.duckdb"), work)
+
+
+@pytest.fixture(scope="session")
+def postgres_fixture(tmp_path_factory: pytest.TempPathFactory, postgres_server) -> Iterator[BuiltWarehouse]:
+    """The same fixture pages, built on PostgreSQL and published (swapped in as schema marts)."""
+    work = tmp_path_factory.mktemp("dbt_fixture_postgres")
+    yield build_fixture(postgres_server.url(postgres_server.create_database()), work)

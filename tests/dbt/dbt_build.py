@@ -1,16 +1,13 @@
-"""Run a real `dbt build` of dbt_project/ against a given warehouse file, in-process."""
+"""Run a real `dbt build` of dbt_project/ against a given warehouse (either engine), in-process, as the
+pipeline does (pipeline.dbt_runner)."""
 
 from __future__ import annotations
 
-import json
-import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from dbt.cli.main import dbtRunner
-
-PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+from pipeline import dbt_runner
+from pipeline.warehouse import Warehouse
 
 
 @dataclass(frozen=True)
@@ -22,27 +19,13 @@ class BuildResult:
     seconds: float
 
 
-def dbt_build(warehouse: Path, work_dir: Path, dbt_vars: dict[str, str], select: str | None = None,
-              full_refresh: bool = False) -> BuildResult:
+def dbt_build(warehouse: Warehouse, work_dir: Path, as_of: str, select: str | None = None,
+              full_refresh: bool = False, dbt_vars: str | None = None) -> BuildResult:
     """`dbt build` the project into `warehouse`; target and logs go to `work_dir`, never into the project."""
-    os.environ["PIPELINE_WAREHOUSE"] = str(warehouse)
-    os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "False"
-    os.environ["DO_NOT_TRACK"] = "1"
-    started = time.perf_counter()
-    result = dbtRunner().invoke([
-        "build",
-        "--project-dir", str(PROJECT_DIR),
-        "--profiles-dir", str(PROJECT_DIR),
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-        "--vars", json.dumps(dbt_vars),
-        "--quiet",
-        *(["--select", select] if select else []),
-        *(["--full-refresh"] if full_refresh else []),
-    ])
-    seconds = time.perf_counter() - started
-    statuses = {}
-    if result.result is not None:
-        for node_result in result.result:
-            statuses[node_result.node.name] = str(node_result.status)
-    return BuildResult(success=result.success, statuses=statuses, seconds=seconds)
+    args = [*(["--select", select] if select else []), *(["--full-refresh"] if full_refresh else []),
+            *(["--vars", dbt_vars] if dbt_vars else [])]
+    result = dbt_runner.invoke("build", *args, env={**warehouse.dbt_environment(), "PIPELINE_AS_OF": as_of},
+                               target=work_dir / "target", log_dir=work_dir / "logs")
+    statuses = {node.unique_id.split(".")[-1] if node.unique_id.startswith("model.") else node.unique_id.split(".")[2]:
+                node.status for node in result.nodes}
+    return BuildResult(success=result.success, statuses=statuses, seconds=result.seconds)

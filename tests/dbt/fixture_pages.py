@@ -213,8 +213,8 @@ SALE_5006_PREVENTA = """{"id": 5006, "fecha": "2025-03-22", "correlativo": "PRE-
      "costo": 5.00, "descuento": 0.00, "total_costo": 5.00, "total": 10.00, "iva": 1.30}]}"""
 
 SALE_WITHOUT_ID = """{"fecha": "2025-03-25", "correlativo": "FAC-000105", "estado": "Completada", "iva": 0.65,
-   "sub_total": 5.00, "total": 5.65, "saldo": 0.00, "nombre_cliente": "Sin Id", "nombre_documento": "Factura",
-   "updated_at": "2025-03-25T10:00:00Z", "detalles": []}"""
+   "descuento": 0.00, "sub_total": 5.00, "total": 5.65, "cotizacion": false, "saldo": 0.00, "nombre_cliente": "Sin Id",
+   "nombre_documento": "Factura", "updated_at": "2025-03-25T10:00:00Z", "detalles": []}"""
 
 SALE_5007_APRIL = """{"id": 5007, "fecha": "2025-04-02", "correlativo": "FAC-000106", "estado": "Pagada",
    "iva": 2.60, "total_costo": 10.00, "descuento": 0.00, "sub_total": 20.00, "propina": 0.00, "total": 22.60,

@@ -5,7 +5,8 @@ from conftest import BuiltWarehouse
 MARTS = {
     "fct_sales", "fct_sales_lines", "fct_purchases", "fct_inventory_valuation", "fct_invoice_balance_snapshots",
     "fct_receivables", "rpt_receivables_aging", "fct_journal_lines", "fct_journal_balance",
-    "rpt_unbalanced_entries", "rpt_reconciliation",
+    "rpt_unbalanced_entries", "rpt_reconciliation", "rpt_quarantined_records", "rpt_schema_drift",
+    "rpt_connection_freshness",
 }
 
 
@@ -17,7 +18,7 @@ def test_dbt_build_succeeds_with_every_model_and_error_test_passing(warehouse: B
 
 def test_reconciliation_mismatch_is_a_warning_not_a_failure(warehouse: BuiltWarehouse) -> None:
     warned = {name for name, status in warehouse.build.statuses.items() if status == "warn"}
-    assert warned == {"expression_is_true_rpt_reconciliation_status_match_"}
+    assert warned == {"reconciliation_matches"}
 
 
 def test_every_mart_of_the_contract_exists_in_schema_marts(warehouse: BuiltWarehouse) -> None:
@@ -29,6 +30,13 @@ def test_every_mart_of_the_contract_exists_in_schema_marts(warehouse: BuiltWareh
 def test_schemas_are_exactly_staging_intermediate_marts(warehouse: BuiltWarehouse) -> None:
     schemas = {row[0] for row in warehouse.rows("select distinct table_schema from information_schema.tables")}
     assert schemas == {"raw", "staging", "intermediate", "marts"}
+
+
+def test_not_null_columns_are_enforced_by_the_contracts_not_tested_afterwards(warehouse: BuiltWarehouse) -> None:
+    nullable = dict(warehouse.rows("select column_name, is_nullable from information_schema.columns "
+                                   "where table_schema = 'marts' and table_name = 'fct_sales'"))
+    assert nullable["total"] == "NO" and nullable["document_id"] == "NO" and nullable["customer_id"] == "YES"
+    assert not [name for name in warehouse.build.statuses if name.startswith("not_null")]
 
 
 def test_money_columns_are_decimal_with_scale_4_or_more(warehouse: BuiltWarehouse) -> None:

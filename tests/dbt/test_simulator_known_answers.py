@@ -12,14 +12,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from dbt_build import BuildResult, dbt_build
+from support import load, partitions
 
-from pipeline.config import RetryPolicy, Settings, load_settings
-from pipeline.extract import extract_partition, partitions_for
-from pipeline.landing.load import load_partitions
+from pipeline.config import RetryPolicy, Settings
 from pipeline.simulator.testing import SimulatorHandle, start_simulator
+from pipeline.sources import extract, load_settings
+from pipeline.warehouse import Warehouse, open_warehouse
 
 ENDPOINTS = {
     "troyansys": ["sales", "purchases", "accounting", "inventory", "dashboard"],
@@ -41,22 +41,22 @@ class SimulatedWarehouse:
     unbalanced_id: str = ""
 
     def rows(self, sql: str) -> list[tuple]:
-        con = duckdb.connect(str(self.settings.warehouse))
-        try:
-            return con.execute(sql).fetchall()
-        finally:
-            con.close()
+        with self.warehouse.session(read_only=True) as session:
+            return session.rows(sql)
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return open_warehouse(self.settings.warehouse, self.settings.serving)
 
     def extract_and_load(self, tenant: str, endpoints: list[str], start: date, run_id: str) -> None:
         connection = self.settings.connection(tenant)
         for endpoint in endpoints:
-            for partition in partitions_for(connection, endpoint, start, END, AS_OF):
-                extract_partition(self.settings, connection, endpoint, partition, run_id)
-            load_partitions(self.settings, connection.source, endpoint)
+            for partition in partitions(connection, endpoint, start, END, AS_OF):
+                extract(self.settings, connection, endpoint, partition, run_id)
+            load(self.settings, connection.source, endpoint)
 
     def build(self, select: str | None = None, full_refresh: bool = False) -> BuildResult:
-        return dbt_build(self.settings.warehouse, self.work, {"as_of_date": AS_OF.isoformat()}, select=select,
-                         full_refresh=full_refresh)
+        return dbt_build(self.warehouse, self.work, AS_OF.isoformat(), select=select, full_refresh=full_refresh)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def test_the_only_mismatch_is_the_period_of_the_injected_unbalanced_document(sim
     assert mismatched == [("contable_co", "serpi.journal.debits_vs_credits", date(2025, 2, 1), Decimal("-1000"))]
 
 
-SMARTPYME_MODELS = "base_smartpyme__sales+ base_smartpyme__sales_summaries+"
+SMARTPYME_MODELS = "base_smartpyme__sales+ base_smartpyme__sales_summary+"
 MARTS_AFTER_RERUN = ("fct_sales", "fct_sales_lines", "fct_receivables", "rpt_reconciliation")
 
 

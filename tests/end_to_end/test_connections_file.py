@@ -44,12 +44,25 @@ def test_impossible_date_is_refused_with_the_reason(simulator, workspace_factory
     assert "2026-02-29" in result.stderr and "not a calendar date" in result.stderr
 
 
-def test_wrong_credential_fails_the_run_naming_connection_endpoint_and_status(simulator, workspace_factory):
-    workspace = workspace_factory(simulator, name="unauthorized", tenants=["tienda_sv"])
+def test_wrong_credential_names_the_connection_stale_and_still_publishes_the_others(simulator, workspace_factory):
+    workspace = workspace_factory(simulator, name="unauthorized", tenants=["tienda_sv", "acme_ec"])
     workspace.env["TIENDA_SMARTPYME_KEY"] = "spy-wrong-key-0000"
     result = workspace.pipeline("run", *WINDOW)
     assert result.returncode == 1
     output = result.stdout + result.stderr
-    assert "tienda_sv" in output and "smartpyme/sales" in output and "401" in output
+    assert "tienda_sv" in output and "smartpyme/sales" in output and "401" in output and "stale" in output
     assert "spy-wrong-key-0000" not in output
-    assert not workspace.serving.exists()  # a failed run never publishes the serving copy
+    assert workspace.serving.exists()  # the other connection's marts are published
+    assert workspace.query("select distinct tenant from marts.fct_sales") == [("acme_ec",)]
+    assert workspace.query("select tenant, endpoint, status from marts.rpt_connection_freshness "
+                           "where tenant = 'tienda_sv' order by 2") == [
+        ("tienda_sv", "sales", "stale"), ("tienda_sv", "sales_summary", "stale")]
+
+
+def test_a_report_the_plan_does_not_include_names_the_key_that_turns_it_off(simulator, workspace_factory):
+    workspace = workspace_factory(simulator, name="forbidden", tenants=["limitada_ec"])
+    result = workspace.pipeline("run", *WINDOW)
+    assert result.returncode == 1
+    assert "limitada_ec troyansys/purchases: HTTP 403" in result.stdout
+    assert "leave it out of `reports:`" in result.stdout
+    assert workspace.query("select count(*) from marts.fct_sales where tenant = 'limitada_ec'")[0][0] > 0

@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+from support import partitions
 
-from pipeline.config import load_settings
-from pipeline.extract import extract_partition, partitions_for
+from pipeline.sources import extract, load_settings
 
 TODAY = date(2025, 6, 30)
 KEY = "spy-tienda-5e8d21c9f0"  # simulator-only demo credential (pipeline/demo/demo.env)
@@ -61,9 +61,9 @@ def main() -> None:
                             f"    max_concurrency: {args.concurrency}\n    auth: {{api_key_env: K}}\n")
             settings = load_settings(path, environ={"K": KEY, "PIPELINE_RAW_DIR": f"{tmp}/raw"})
             connection = settings.connection("tienda_sv")
-            partitions = partitions_for(connection, "sales", date(2025, 7 - args.months, 1), TODAY, TODAY)
-            run(settings, connection, partitions, "cold (the simulator generates data lazily)")
-            run(settings, replace(connection), partitions, f"scale={args.scale} latency_ms={args.latency_ms} "
+            months = partitions(connection, "sales", date(2025, 7 - args.months, 1), TODAY, TODAY)
+            run(settings, connection, months, "cold (the simulator generates data lazily)")
+            run(settings, replace(connection), months, f"scale={args.scale} latency_ms={args.latency_ms} "
                                                              f"concurrency={args.concurrency}")
     finally:
         proc.terminate()
@@ -74,7 +74,7 @@ def run(settings, connection, partitions, label: str) -> None:
     started, cpu = time.monotonic(), time.process_time()
     records = pages = size = 0
     for partition in partitions:
-        result = extract_partition(settings, connection, "sales", partition, "bench")
+        result = extract(settings, connection, "sales", partition, "bench")
         records, pages, size = records + result.records, pages + result.pages, size + result.bytes
     elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
     print(f"{label}: {records} sales in {pages} pages ({size / 1e6:.1f} MB) in {elapsed:.1f}s = "

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import RetryPolicy, Settings, load_settings
+from pipeline.config import RetryPolicy, Settings
+from pipeline.sources import load_settings
 
 FAST_RETRIES = RetryPolicy(attempts=5, initial_wait=0.01, max_wait=0.05, max_retry_after=2.0, timeout=10.0)
 TODAY = date(2025, 6, 30)

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.extract import Partition
 from pipeline.extract.engine import records_of
+from pipeline.extract.partitions import Partition
 from pipeline.sources import SOURCES
 
 MARCH = Partition("2025-03", date(2025, 3, 1), date(2025, 3, 31))
@@ -37,3 +37,4 @@ def truth_ids(sim: Any, source: str, tenant: str, entity: str, partition: Partit
     if partition.window_start:
         window = {"date_from": partition.window_start.isoformat(), "date_to": partition.window_end.isoformat()}
     return sim.control.truth(source=source, tenant=tenant, entity=entity, **window)["ids"]
+

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ConfigError, load_settings
+from pipeline.config import ConfigError
+from pipeline.sources import load_settings
 
 GOOD = """
 start_date: 2025-01-01
@@ -47,10 +48,10 @@ def test_a_good_file_loads_with_defaults(tmp_path):
     settings = load_settings(write(tmp_path, GOOD), environ=ENV)
     assert settings.timezone == "America/Bogota"
     acme, tienda, contable, inmo = settings.connections
-    assert acme.reports == ("sales", "inventory") and acme.auth.mode == "company"
+    assert acme.endpoints == ("sales", "inventory") and acme.auth.mode == "company"
     assert tienda.lookback_days == 30 and tienda.max_concurrency == 4
-    assert contable.concurrency == 1 and contable.documents_path == "/DocumentoContable/GetDocumentoContable"
-    assert contable.document_types == (15, 16)
+    assert contable.concurrency == 1 and contable.options["documents_path"] == "/DocumentoContable/GetDocumentoContable"
+    assert contable.options["document_types"] == (15, 16)
     assert inmo.url == "https://miinmobiliaria.arrendasoft.co/service/v2/public"
     assert str(settings.raw_dir) == "data/raw" and str(settings.warehouse) == "data/warehouse.duckdb"
     assert str(settings.serving) == "data/serving.duckdb"

@@ -8,16 +8,9 @@ from datetime import date
 import pytest
 
 from pipeline.config import RetryPolicy
-from pipeline.extract import (
-    AuthFailed,
-    Forbidden,
-    Partition,
-    RequestRejected,
-    RetriesExhausted,
-    WindowTooLarge,
-    extract_partition,
-)
-from pipeline.sources import SOURCES
+from pipeline.extract.errors import AuthFailed, Forbidden, RequestRejected, RetriesExhausted, WindowTooLarge
+from pipeline.extract.partitions import Partition
+from pipeline.sources import SOURCES, extract
 
 from .helpers import MARCH, SNAPSHOT, landed_keys, manifest, truth_ids
 
@@ -26,7 +19,7 @@ EMPTY_MONTH = Partition("2024-01", date(2024, 1, 1), date(2024, 1, 31))
 
 def extract_and_check(make_settings, tenant, source, endpoint, entity, partition=MARCH):
     settings = make_settings([tenant])
-    result = extract_partition(settings, settings.connection(tenant), endpoint, partition, "run1")
+    result = extract(settings, settings.connection(tenant), endpoint, partition, "run1")
     assert sorted(set(landed_keys(result.run_dir, source, endpoint))) == sorted(
         truth_ids(make_settings.sim, source, tenant, entity, partition))
     return result
@@ -51,7 +44,7 @@ def test_transient_failures_that_outlast_the_retries_fail_loudly(make_settings):
     make_settings.sim.control.set_faults({"fail_next_5xx": 50, "source": "troyansys"})
     settings = make_settings(["acme_ec"], retry=RetryPolicy(attempts=3, initial_wait=0.01, max_wait=0.02))
     with pytest.raises(RetriesExhausted) as caught:
-        extract_partition(settings, settings.connection("acme_ec"), "sales", MARCH, "run1")
+        extract(settings, settings.connection("acme_ec"), "sales", MARCH, "run1")
     text = str(caught.value)
     assert text.startswith("acme_ec troyansys/sales: HTTP 50")
     assert "/troyansys/api/v1/company/reports/sales?" in text and "after 3 attempts" in text
@@ -62,7 +55,7 @@ def test_transient_failures_that_outlast_the_retries_fail_loudly(make_settings):
 def test_serpi_no_records_forms_are_an_empty_result(make_settings, form):
     make_settings.sim.control.set_faults({"serpi_no_records_form": form, "source": "serpi"})
     settings = make_settings(["contable_co"])
-    result = extract_partition(settings, settings.connection("contable_co"), "documents", EMPTY_MONTH, "run1")
+    result = extract(settings, settings.connection("contable_co"), "documents", EMPTY_MONTH, "run1")
     assert (result.records, result.pages, result.mismatch) == (0, 0, None)
     assert result.reported["count"] == 0 and result.reported["windows"][0]["count"] == 0
     assert manifest(result.run_dir)["complete"] is True
@@ -99,11 +92,11 @@ def test_wrong_credentials_fail_with_the_url_status_and_body(make_settings):
     settings = make_settings(["acme_ec"])
     environ = {**make_settings.environ}
     variable = next(k for k, v in environ.items() if v == settings.connection("acme_ec").auth.secret("api_key"))
-    from pipeline.config import load_settings
+    from pipeline.sources import load_settings
 
     wrong = replace(load_settings(settings.path, environ={**environ, variable: "wrong-key"}), retry=settings.retry)
     with pytest.raises(AuthFailed) as caught:
-        extract_partition(wrong, wrong.connection("acme_ec"), "sales", MARCH, "run1")
+        extract(wrong, wrong.connection("acme_ec"), "sales", MARCH, "run1")
     text = str(caught.value)
     assert text.startswith(f"acme_ec troyansys/sales: HTTP 401 at {wrong.connection('acme_ec').url}"
                            "/company/reports/sales?")
@@ -115,11 +108,11 @@ def test_arrendasoft_wrong_password_fails_the_login(make_settings):
     environ = {**make_settings.environ}
     variable = next(k for k, v in environ.items()
                     if v == settings.connection("inmobiliaria_co").auth.secret("password"))
-    from pipeline.config import load_settings
+    from pipeline.sources import load_settings
 
     wrong = replace(load_settings(settings.path, environ={**environ, variable: "bad-pass"}), retry=settings.retry)
     with pytest.raises(AuthFailed) as caught:
-        extract_partition(wrong, wrong.connection("inmobiliaria_co"), "invoices", SNAPSHOT, "run1")
+        extract(wrong, wrong.connection("inmobiliaria_co"), "invoices", SNAPSHOT, "run1")
     assert "inmobiliaria_co arrendasoft/invoices: HTTP 401" in str(caught.value)
     assert "bad-pass" not in str(caught.value)
 
@@ -128,9 +121,9 @@ def test_403_fails_that_report_and_leaves_the_others_working(make_settings):
     settings = make_settings(["limitada_ec"])
     connection = settings.connection("limitada_ec")
     with pytest.raises(Forbidden) as caught:
-        extract_partition(settings, connection, "purchases", MARCH, "run1")
+        extract(settings, connection, "purchases", MARCH, "run1")
     assert str(caught.value).startswith("limitada_ec troyansys/purchases: HTTP 403 at ")
-    assert extract_partition(settings, connection, "sales", MARCH, "run1").records > 0
+    assert extract(settings, connection, "sales", MARCH, "run1").records > 0
 
 
 def test_422_fails_at_once(make_settings, monkeypatch):
@@ -139,7 +132,7 @@ def test_422_fails_at_once(make_settings, monkeypatch):
     monkeypatch.setitem(SOURCES["smartpyme"].endpoints, "sales", too_big)
     settings = make_settings(["tienda_sv"])
     with pytest.raises(RequestRejected) as caught:
-        extract_partition(settings, settings.connection("tienda_sv"), "sales", MARCH, "run1")
+        extract(settings, settings.connection("tienda_sv"), "sales", MARCH, "run1")
     assert "HTTP 422" in str(caught.value) and "per_page=500" in str(caught.value)
 
 
@@ -152,7 +145,7 @@ def test_serpi_single_day_too_large_is_split_by_document_type(make_settings):
     assert truth["count"] >= 2
     make_settings.sim.control.set_faults({"serpi_max_documents": 1, "serpi_latency_ms": 0, "source": "serpi"})
     settings = make_settings(["contable_co"])
-    result = extract_partition(settings, settings.connection("contable_co"), "documents", ONE_DAY, "run1")
+    result = extract(settings, settings.connection("contable_co"), "documents", ONE_DAY, "run1")
     assert sorted(landed_keys(result.run_dir, "serpi", "documents")) == sorted(truth["ids"])
     windows = [w for w in result.reported["windows"] if w["count"]]
     assert all(w["count"] == 1 for w in windows)
@@ -163,7 +156,7 @@ def test_serpi_split_goes_down_to_one_document_number_then_fails_loudly(make_set
     make_settings.sim.control.set_faults({"serpi_max_documents": 0, "serpi_latency_ms": 0, "source": "serpi"})
     settings = make_settings(["contable_co"])
     with pytest.raises(WindowTooLarge) as caught:
-        extract_partition(settings, settings.connection("contable_co"), "documents", ONE_DAY, "run1")
+        extract(settings, settings.connection("contable_co"), "documents", ONE_DAY, "run1")
     assert str(caught.value).startswith("contable_co serpi/documents: HTTP 503 (window {")
     assert "cannot be split further" in str(caught.value)
     assert "'tiposDocumentos': [" in str(caught.value)
@@ -176,7 +169,7 @@ def test_arrendasoft_second_401_in_a_row_fails(make_settings):
     make_settings.sim.control.set_faults({"arrendasoft_token_max_uses": 0, "source": "arrendasoft"})
     settings = make_settings(["inmobiliaria_co"])
     with pytest.raises(AuthFailed) as caught:
-        extract_partition(settings, settings.connection("inmobiliaria_co"), "invoices", SNAPSHOT, "run1")
+        extract(settings, settings.connection("inmobiliaria_co"), "invoices", SNAPSHOT, "run1")
     assert str(caught.value).startswith("inmobiliaria_co arrendasoft/invoices: HTTP 401 at ")
     assert "Token expirado" in str(caught.value)
     assert make_settings.sim.control.stats()["faults_fired"].get("arrendasoft_token_expired") == expired + 2
@@ -187,6 +180,6 @@ def test_timeouts_are_transient_and_fail_loudly_when_they_persist(make_settings)
     settings = make_settings(["tienda_sv"], retry=RetryPolicy(attempts=2, initial_wait=0.01, max_wait=0.02,
                                                              timeout=0.1))
     with pytest.raises(RetriesExhausted) as caught:
-        extract_partition(settings, settings.connection("tienda_sv"), "sales", MARCH, "run1")
+        extract(settings, settings.connection("tienda_sv"), "sales", MARCH, "run1")
     assert str(caught.value).startswith("tienda_sv smartpyme/sales: ReadTimeout")
     assert "after 2 attempts" in str(caught.value) and "/smartpyme/api/external/v1/sales?" in str(caught.value)

@@ -4,8 +4,7 @@ import json
 
 import pytest
 
-from pipeline.extract import extract_partition
-from pipeline.sources import SOURCES
+from pipeline.sources import SOURCES, extract
 
 from .helpers import MARCH, SNAPSHOT, landed_keys, landed_records, manifest, truth_ids
 
@@ -30,7 +29,7 @@ LISTS = [
 def test_list_endpoint_lands_exactly_the_simulator_records(make_settings, tenant, source, endpoint, entity,
                                                           partition):
     settings = make_settings()
-    result = extract_partition(settings, settings.connection(tenant), endpoint, partition, "run1")
+    result = extract(settings, settings.connection(tenant), endpoint, partition, "run1")
     keys = landed_keys(result.run_dir, source, endpoint)
     expected = truth_ids(make_settings.sim, source, tenant, entity, partition)
     assert sorted(set(keys)) == sorted(expected)
@@ -43,7 +42,7 @@ def test_list_endpoint_lands_exactly_the_simulator_records(make_settings, tenant
 
 def test_troyansys_reports_total_and_summary_exactly(make_settings):
     settings = make_settings(["acme_ec"])
-    result = extract_partition(settings, settings.connection("acme_ec"), "sales", MARCH, "run1")
+    result = extract(settings, settings.connection("acme_ec"), "sales", MARCH, "run1")
     page = (result.run_dir / "page-00001.json").read_bytes()
     summary_text = json.dumps(json.loads(page)["summary"])
     assert result.reported["total"] == result.unique_records
@@ -53,16 +52,16 @@ def test_troyansys_reports_total_and_summary_exactly(make_settings):
 
 def test_troyansys_without_meta_pages_until_a_short_page(make_settings):
     settings = make_settings(["acme_ec"])
-    result = extract_partition(settings, settings.connection("acme_ec"), "purchases", MARCH, "run1")
+    result = extract(settings, settings.connection("acme_ec"), "purchases", MARCH, "run1")
     assert result.reported["total"] is None
     assert result.reported["summary"]["docs"] == result.unique_records
 
 
 def test_snapshot_and_whole_window_endpoints_land_one_page(make_settings):
     settings = make_settings(["acme_ec", "tienda_sv"])
-    dashboard = extract_partition(settings, settings.connection("acme_ec"), "dashboard", SNAPSHOT, "run1")
+    dashboard = extract(settings, settings.connection("acme_ec"), "dashboard", SNAPSHOT, "run1")
     assert dashboard.pages == 1 and "kpis" in json.loads((dashboard.run_dir / "page-00001.json").read_bytes())
-    summary = extract_partition(settings, settings.connection("tienda_sv"), "sales_summary", MARCH, "run1")
+    summary = extract(settings, settings.connection("tienda_sv"), "sales_summary", MARCH, "run1")
     body = json.loads((summary.run_dir / "page-00001.json").read_bytes())
     truth = make_settings.sim.control.truth(source="smartpyme", tenant="tienda_sv", entity="sales",
                                             date_from="2025-03-01", date_to="2025-03-31")
@@ -71,14 +70,14 @@ def test_snapshot_and_whole_window_endpoints_land_one_page(make_settings):
 
 def test_serpi_document_types_page_by_limite_and_pagina(make_settings):
     settings = make_settings(["contable_co"])
-    result = extract_partition(settings, settings.connection("contable_co"), "document_types", SNAPSHOT, "run1")
+    result = extract(settings, settings.connection("contable_co"), "document_types", SNAPSHOT, "run1")
     records = landed_records(result.run_dir, "serpi", "document_types")
     assert result.records == len(records) > 0 and result.reported == {"count": len(records)}
 
 
 def test_every_source_and_endpoint_is_described():
     assert {name: list(source.endpoints) for name, source in SOURCES.items()} == {
-        "troyansys": ["dashboard", "sales", "purchases", "accounting", "inventory"],
+        "troyansys": ["dashboard", "sales", "inventory", "purchases", "accounting"],
         "smartpyme": ["sales", "sales_summary"],
         "serpi": ["document_types", "documents"],
         "arrendasoft": ["invoices"],
@@ -93,7 +92,7 @@ def test_progress_is_reported_page_by_page(make_settings, monkeypatch):
                         replace(sales, paginator=replace(sales.paginator, size_value=10)))
     settings = make_settings(["tienda_sv"])
     seen = []
-    result = extract_partition(settings, settings.connection("tienda_sv"), "sales", MARCH, "run1",
+    result = extract(settings, settings.connection("tienda_sv"), "sales", MARCH, "run1",
                                on_page=lambda pages, records: seen.append((pages, records)))
     assert len(seen) == result.pages > 1 and seen[-1] == (result.pages, result.records)
     assert [p for p, _ in seen] == list(range(1, result.pages + 1))
@@ -101,6 +100,6 @@ def test_progress_is_reported_page_by_page(make_settings, monkeypatch):
 
 def test_serpi_asks_for_the_configured_document_types_only(make_settings):
     settings = make_settings(["contable_co"], contable_co={"document_types": [1, 2]})
-    result = extract_partition(settings, settings.connection("contable_co"), "documents", MARCH, "run1")
+    result = extract(settings, settings.connection("contable_co"), "documents", MARCH, "run1")
     assert [w["tipos"] for w in result.reported["windows"]] == [[1, 2]]
     assert manifest(result.run_dir)["pages"][0]["params"]["tiposDocumentos"] == [1, 2]

@@ -4,11 +4,10 @@ import logging
 from dataclasses import replace
 
 import pytest
+from support import load, partitions
 
-from pipeline.config import load_settings
-from pipeline.extract import ExtractionError, extract_partition, partitions_for
-from pipeline.landing.load import load_partitions
-from pipeline.sources import SOURCES
+from pipeline.extract.errors import ExtractionError
+from pipeline.sources import SOURCES, extract, load_settings
 
 from .helpers import MARCH, SNAPSHOT
 
@@ -27,24 +26,24 @@ def test_no_credential_leaves_the_engine(make_settings, caplog):
         for endpoint in source.enabled_endpoints(connection):
             partition = MARCH if source.endpoints[endpoint].window else SNAPSHOT
             try:
-                extract_partition(settings, connection, endpoint, partition, "run1")
+                extract(settings, connection, endpoint, partition, "run1")
             except ExtractionError as exc:  # limitada_ec purchases: 403
                 texts.append(str(exc) + repr(exc))
         for endpoint in source.endpoints:
-            load_partitions(settings, connection.source, endpoint, tenants=[connection.name])
+            load(settings, connection.source, endpoint, tenants=[connection.name])
     wrong = replace(load_settings(settings.path, environ={**make_settings.environ, **{
         k: "x" + v for k, v in make_settings.environ.items() if v in secrets}}), retry=settings.retry)
     for connection in wrong.connections:
         endpoint = next(iter(SOURCES[connection.source].enabled_endpoints(connection)))
         with pytest.raises(ExtractionError) as caught:
-            partition = partitions_for(connection, endpoint, MARCH.window_start, MARCH.window_end, SNAPSHOT.snapshot_date)[0]
-            extract_partition(wrong, connection, endpoint, partition, "run2")
+            partition = partitions(connection, endpoint, MARCH.window_start, MARCH.window_end, SNAPSHOT.snapshot_date)[0]
+            extract(wrong, connection, endpoint, partition, "run2")
         texts.append(str(caught.value) + repr(caught.value))
     texts += [record.getMessage() for record in caught_records(caplog)]
     files = [path for path in settings.raw_dir.rglob("*") if path.is_file()]
     assert len(files) > 20
     texts += [path.read_bytes().decode("utf-8", "replace") for path in files]
-    texts.append(settings.warehouse.read_bytes().decode("latin-1"))
+    texts.append(settings.warehouse.path.read_bytes().decode("latin-1"))
     wrong_secrets = {"x" + s for s in secrets}
     for text in texts:
         for secret in secrets | wrong_secrets:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipeline.extract import extract_partition
+from pipeline.sources import extract
 
 from .helpers import MARCH
 
@@ -15,14 +15,16 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from pipeline.config import load_settings, RetryPolicy
-from pipeline.extract import extract_partition, Partition
+from pipeline.config import RetryPolicy
+from pipeline.sources import load_settings
+from pipeline.extract.partitions import Partition
+from pipeline.sources import extract
 settings = load_settings(Path(sys.argv[1]))
 settings = replace(settings, retry=RetryPolicy(attempts=3, initial_wait=0.01, max_wait=0.05))
 month = int(sys.argv[2])
 partition = Partition(f"2025-{month:02d}", date(2025, month, 1), date(2025, month, 28))
 for endpoint in ("document_types", "documents"):
-    extract_partition(settings, settings.connection("contable_co"), endpoint, partition, f"proc{month}")
+    extract(settings, settings.connection("contable_co"), endpoint, partition, f"proc{month}")
 """
 
 
@@ -40,7 +42,7 @@ def test_two_processes_on_one_token_never_overlap(make_settings):
     root = Path(__file__).parents[2]
     procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, str(settings.path), str(month)], env=env, cwd=root,
                               stderr=subprocess.PIPE) for month in (2, 4)]
-    extract_partition(settings, settings.connection("contable_co"), "documents", MARCH, "here")
+    extract(settings, settings.connection("contable_co"), "documents", MARCH, "here")
     for proc in procs:
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err.decode()[-2000:]

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support import load, partitions
 
-from pipeline.config import RetryPolicy, load_settings
-from pipeline.extract import extract_partition, partitions_for
-from pipeline.landing.load import load_partitions
+from pipeline.config import RetryPolicy
+from pipeline.sources import extract, load_settings
 
 
 @pytest.fixture(scope="module")
@@ -29,22 +29,22 @@ def settings(sim, tmp_path):
 
 
 def query(settings, sql):
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+    with duckdb.connect(str(settings.warehouse.path), read_only=True) as con:
         return con.execute(sql).fetchall()
 
 
 def test_extracted_months_load_into_raw_and_reload_idempotently(sim, settings):
     connection = settings.connection("tienda_sv")
-    partitions = partitions_for(connection, "sales", date(2025, 1, 1), date(2025, 3, 31), date(2025, 3, 31))
-    results = [extract_partition(settings, connection, "sales", p, "r1") for p in partitions]
-    loaded = load_partitions(settings, "smartpyme", "sales")
+    months = partitions(connection, "sales", date(2025, 1, 1), date(2025, 3, 31), date(2025, 3, 31))
+    results = [extract(settings, connection, "sales", p, "r1") for p in months]
+    loaded = load(settings, "smartpyme", "sales")
     assert loaded.partitions == 3 and loaded.pages == sum(r.pages for r in results)
     count = query(settings, "select count(*) from raw.smartpyme__sales")[0][0]
     truth = sim.control.truth(source="smartpyme", tenant="tienda_sv", entity="sales",
                               date_from="2025-01-01", date_to="2025-03-31")
     assert count == truth["count"] == sum(r.records for r in results)
     before = query(settings, "select * from raw.smartpyme__sales order by all")
-    load_partitions(settings, "smartpyme", "sales")
+    load(settings, "smartpyme", "sales")
     assert query(settings, "select * from raw.smartpyme__sales order by all") == before
     manifests = query(settings, "select tenant, partition_key, records, unique_records, mismatch from raw._manifests "
                                 "order by 2")
@@ -55,14 +55,14 @@ def test_extracted_months_load_into_raw_and_reload_idempotently(sim, settings):
 
 def test_relanding_a_partition_replaces_it_in_raw_once_its_records_changed(sim, settings):
     connection = settings.connection("inmobiliaria_co")
-    partition = partitions_for(connection, "invoices", date(2025, 1, 1), date(2025, 6, 30), date(2025, 6, 30))[0]
-    first = extract_partition(settings, connection, "invoices", partition, "r1")
-    load_partitions(settings, "arrendasoft", "invoices")
-    second = extract_partition(settings, connection, "invoices", partition, "r2")
+    partition = partitions(connection, "invoices", date(2025, 1, 1), date(2025, 6, 30), date(2025, 6, 30))[0]
+    first = extract(settings, connection, "invoices", partition, "r1")
+    load(settings, "arrendasoft", "invoices")
+    second = extract(settings, connection, "invoices", partition, "r2")
     assert not first.run_dir.exists() and second.run_dir.exists()
-    assert load_partitions(settings, "arrendasoft", "invoices", partition_keys=[partition.key]).unchanged == 1
+    assert load(settings, "arrendasoft", "invoices", partition_keys=[partition.key]).unchanged == 1
     assert query(settings, "select distinct run_id from raw.arrendasoft__invoices") == [("r1",)]
     sim.control.advance(days=3)  # payments against open invoices
-    extract_partition(settings, connection, "invoices", partition, "r3")
-    assert load_partitions(settings, "arrendasoft", "invoices", partition_keys=[partition.key]).partitions == 1
+    extract(settings, connection, "invoices", partition, "r3")
+    assert load(settings, "arrendasoft", "invoices", partition_keys=[partition.key]).partitions == 1
     assert query(settings, "select distinct run_id from raw.arrendasoft__invoices") == [("r3",)]

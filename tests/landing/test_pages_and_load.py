@@ -1,26 +1,26 @@
-"""Landing layout and loading into raw, with bodies shaped like the vendor documents' examples."""
+"""Landing layout and loading into raw, with bodies shaped like the vendor documents' examples, on both
+warehouse engines."""
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
-import duckdb
 import pytest
+from support import load
 
-from pipeline.config import load_settings
 from pipeline.landing.exactjson import dumps_exact
-from pipeline.landing.load import load_partitions
 from pipeline.landing.pages import MANIFEST, RunWriter, complete_runs
+from pipeline.sources import load_settings
+from pipeline.warehouse import open_warehouse
 
+ALL_COLUMNS = "tenant, partition_key, page, record_position"
 SALES_PAGE = (b'{"meta":{"current_page":1,"last_page":1,"per_page":20,"total":2},'
               b'"summary":{"docs":2,"total":12345678901234.5678},'
               b'"data":[{"id":120,"total":"46.0000"},{"id":121, "total": 12345678901234.5678}]}')
 
 
 @pytest.fixture
-def settings(tmp_path):
-    base = load_settings(environ={})
-    return replace(base, raw_dir=tmp_path / "raw", warehouse=tmp_path / "warehouse.duckdb")
+def settings(tmp_path, warehouse_url):
+    return load_settings(environ={"PIPELINE_RAW_DIR": str(tmp_path / "raw"), "PIPELINE_WAREHOUSE": warehouse_url})
 
 
 def land(settings, tenant="acme_ec", key="2025-01", run_id="r1", bodies=(SALES_PAGE,), finish=True) -> Path:
@@ -44,8 +44,8 @@ def land(settings, tenant="acme_ec", key="2025-01", run_id="r1", bodies=(SALES_P
 
 
 def rows(settings, sql):
-    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
+    with open_warehouse(settings.warehouse, settings.serving).session(read_only=True) as session:
+        return session.rows(sql)
 
 
 def test_pages_land_byte_for_byte_with_the_manifest_last(settings):
@@ -68,7 +68,7 @@ def test_a_run_dir_without_manifest_is_ignored_and_cleaned_by_the_next_run(setti
     land(settings, run_id="r1")
     orphan = land(settings, run_id="r9", finish=False)
     assert complete_runs(settings.raw_dir, "troyansys", "sales")[("acme_ec", "2025-01")].name == "run=r1"
-    load_partitions(settings, "troyansys", "sales")
+    load(settings, "troyansys", "sales")
     assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r1",)]
     land(settings, run_id="r2")
     assert not orphan.exists()
@@ -77,7 +77,7 @@ def test_a_run_dir_without_manifest_is_ignored_and_cleaned_by_the_next_run(setti
 def test_load_writes_one_row_per_record_with_its_text_as_received(settings):
     land(settings, bodies=(SALES_PAGE, SALES_PAGE.replace(b"120", b"122")))
     land(settings, tenant="andina_ec", key="2025-02")
-    result = load_partitions(settings, "troyansys", "sales")
+    result = load(settings, "troyansys", "sales")
     assert (result.pages, result.partitions, result.records) == (3, 2, 6)
     got = rows(settings, "select tenant, partition_key, window_start, page, record_position, record, extracted_at "
                          "from raw.troyansys__sales order by tenant, page, record_position")
@@ -96,48 +96,26 @@ def test_load_writes_one_row_per_record_with_its_text_as_received(settings):
 
 def test_loading_twice_gives_the_same_raw_rows(settings):
     land(settings)
-    load_partitions(settings, "troyansys", "sales")
-    first = rows(settings, "select * from raw.troyansys__sales order by all")
-    load_partitions(settings, "troyansys", "sales")
-    assert rows(settings, "select * from raw.troyansys__sales order by all") == first
+    load(settings, "troyansys", "sales")
+    first = rows(settings, f"select * from raw.troyansys__sales order by {ALL_COLUMNS}")
+    load(settings, "troyansys", "sales")
+    assert rows(settings, f"select * from raw.troyansys__sales order by {ALL_COLUMNS}") == first
     assert rows(settings, "select count(*) from raw._manifests")[0][0] == 1
 
 
 def test_reloading_a_partition_replaces_its_rows_only(settings):
     land(settings, key="2025-01")
     land(settings, key="2025-02")
-    load_partitions(settings, "troyansys", "sales")
+    load(settings, "troyansys", "sales")
     land(settings, key="2025-01", run_id="r2", bodies=(SALES_PAGE,) * 3)
-    load_partitions(settings, "troyansys", "sales", partition_keys=["2025-01"], tenants=["acme_ec"])
-    assert rows(settings, "select partition_key, run_id, count(*) from raw.troyansys__sales group by all "
-                          "order by 1") == [("2025-01", "r2", 6), ("2025-02", "r1", 2)]
+    load(settings, "troyansys", "sales", partition_keys=["2025-01"], tenants=["acme_ec"])
+    assert rows(settings, "select partition_key, run_id, count(*) from raw.troyansys__sales "
+                          "group by partition_key, run_id order by 1") == [("2025-01", "r2", 6), ("2025-02", "r1", 2)]
 
 
 def test_decimals_round_trip_exactly():
     value = json.loads('{"a": 12345678901234.5678, "b": [1.10, 2], "c": "x"}', parse_float=__import__("decimal").Decimal)
     assert dumps_exact(value) == '{"a": 12345678901234.5678, "b": [1.10, 2], "c": "x"}'
-
-
-def test_create_raw_schema_makes_every_table(settings):
-    from pipeline.landing.load import create_raw_schema
-
-    create_raw_schema(settings)
-    tables = {r[0] for r in rows(settings, "select table_name from information_schema.tables "
-                                           "where table_schema = 'raw'")}
-    assert {"troyansys__dashboard", "smartpyme__sales_summary", "serpi__documents", "arrendasoft__invoices",
-            "_manifests", "_connections"} <= tables and len(tables) == 12
-
-
-def test_a_raw_table_of_an_older_layout_is_refilled_from_the_landed_pages(settings):
-    land(settings)
-    with duckdb.connect(str(settings.warehouse)) as con:
-        con.execute("create schema raw")
-        con.execute("create table raw.troyansys__sales (tenant VARCHAR, partition_key VARCHAR, page INTEGER, "
-                    "body VARCHAR)")
-        con.execute("insert into raw.troyansys__sales values ('acme_ec', '2025-01', 1, '{}')")
-    result = load_partitions(settings, "troyansys", "sales")
-    assert result.partitions == 1
-    assert rows(settings, "select count(*), count(distinct record) from raw.troyansys__sales") == [(2, 2)]
 
 
 SWAPPED_PAGE = SALES_PAGE.replace(b'{"id":120,"total":"46.0000"},{"id":121, "total": 12345678901234.5678}',
@@ -147,9 +125,9 @@ SWAPPED_PAGE = SALES_PAGE.replace(b'{"id":120,"total":"46.0000"},{"id":121, "tot
 @pytest.mark.parametrize("body", [SALES_PAGE, SWAPPED_PAGE], ids=["as loaded", "in another order"])
 def test_a_relanded_partition_with_the_same_records_keeps_its_loaded_rows(settings, body):
     land(settings, run_id="r1")
-    load_partitions(settings, "troyansys", "sales")
+    load(settings, "troyansys", "sales")
     land(settings, run_id="r2", bodies=(body,))
-    result = load_partitions(settings, "troyansys", "sales")
+    result = load(settings, "troyansys", "sales")
     assert (result.partitions, result.unchanged) == (0, 1)
     assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r1",)]
     assert rows(settings, "select run_id from raw._manifests") == [("r1",)]
@@ -157,9 +135,9 @@ def test_a_relanded_partition_with_the_same_records_keeps_its_loaded_rows(settin
 
 def test_a_relanded_partition_with_a_changed_record_replaces_the_loaded_rows(settings):
     land(settings, run_id="r1")
-    load_partitions(settings, "troyansys", "sales")
+    load(settings, "troyansys", "sales")
     land(settings, run_id="r2", bodies=(SALES_PAGE.replace(b'"46.0000"', b'"46.0001"'),))
-    result = load_partitions(settings, "troyansys", "sales")
+    result = load(settings, "troyansys", "sales")
     assert (result.partitions, result.unchanged) == (1, 0)
     assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r2",)]
 
@@ -169,10 +147,10 @@ def test_a_relanded_partition_with_a_changed_record_replaces_the_loaded_rows(set
 def test_a_relanded_partition_with_the_same_records_but_another_manifest_replaces_the_loaded_rows(
         settings, field, value):
     land(settings, run_id="r1")
-    load_partitions(settings, "troyansys", "sales")
+    load(settings, "troyansys", "sales")
     manifest_path = land(settings, run_id="r2") / MANIFEST
     manifest = json.loads(manifest_path.read_text())
     manifest_path.write_text(json.dumps({**manifest, field: value}))
-    result = load_partitions(settings, "troyansys", "sales")
+    result = load(settings, "troyansys", "sales")
     assert (result.partitions, result.unchanged) == (1, 0)
     assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r2",)]

@@ -1,0 +1,40 @@
+{#- Every landed SmartPyme sale version (lines nested). Fields a mart reads are required to be present (a
+    renamed field quarantines the record as `missing field`); `optional` ones are [assumed] in the contract or
+    read by no mart. The newest `updated_at` wins within a landing; a bad line quarantines the whole sale. -#}
+{{ pipeline.base_records(
+    source('smartpyme', 'sales'),
+    key='id',
+    version='updated_at',
+    fields={
+        'id': 'text required',
+        'fecha': 'date required',
+        'fecha_expiracion': 'date optional',
+        'correlativo': 'text',
+        'estado': 'text required',
+        'cotizacion': 'flag',
+        'nombre_documento': 'text',
+        'nombre_cliente': 'text',
+        'forma_pago': 'text optional',
+        'sub_total': 'amount required',
+        'iva': 'amount required',
+        'descuento': 'amount',
+        'propina': 'amount optional',
+        'iva_retenido': 'amount optional',
+        'total_costo': 'amount optional',
+        'total': 'amount required',
+        'saldo': 'amount required',
+        'updated_at': 'timestamp',
+    },
+    lines={'detalles': {
+        'codigo_producto': 'text',
+        'nombre_producto': 'text',
+        'marca_producto': 'text optional',
+        'cantidad': 'quantity required max=max_sale_line_quantity',
+        'precio': 'amount',
+        'descuento': 'amount',
+        'total': 'amount required',
+        'iva': 'amount',
+        'costo': 'amount',
+        'total_costo': 'amount',
+    }},
+) }}

@@ -1,0 +1,145 @@
+"""What both warehouse engines offer, and the bookkeeping written in SQL that runs on either."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pipeline.config import WarehouseLocation
+
+Query = Callable[[str], list[tuple]]
+OnWait = Callable[[str], None]
+
+# The inputs of the last complete, successful dbt build: raw's loaded runs, the connections, the as-of date and
+# the dbt project's files. Kept in the warehouse itself, so it travels with the data it describes.
+BUILT_STATE = "raw._built_state"
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse cannot be opened or written: one line naming where it is and why (never a password)."""
+
+
+class Session(ABC):
+    """A short-lived connection. SQL uses `?` placeholders on both engines."""
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None: ...
+
+    @abstractmethod
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]: ...
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    @abstractmethod
+    def insert_columns(self, table: str, data: Mapping[str, list]) -> None:
+        """Bulk-insert columns of equal length (a bulk load, not a statement per row)."""
+
+    @abstractmethod
+    def begin(self) -> None: ...
+
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    @abstractmethod
+    def rollback(self) -> None: ...
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return bool(self.one("select count(*) from information_schema.tables where table_schema = ? "
+                             "and table_name = ?", [schema, table])[0])
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        return [name for (name,) in self.rows(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+            "order by ordinal_position", [schema, table])]
+
+
+@dataclass(frozen=True)
+class BuiltState:
+    inputs: str  # build_inputs() of the build
+    published: bool  # the published marts hold its result
+
+
+class Warehouse(ABC):
+    engine: str
+    location: WarehouseLocation
+
+    def describe(self) -> str:
+        return self.location.describe()
+
+    @abstractmethod
+    def check(self) -> None:
+        """Reachable and writable, or WarehouseUnavailable. Called before the first API request."""
+
+    @abstractmethod
+    def lock(self, on_wait: OnWait | None = None) -> contextlib.AbstractContextManager[None]:
+        """Hold the warehouse for writing; a second writer waits (and is told why) instead of failing."""
+
+    @abstractmethod
+    def session(self, read_only: bool = False) -> contextlib.AbstractContextManager[Session]: ...
+
+    @abstractmethod
+    def dbt_environment(self) -> dict[str, str]:
+        """Environment variables the dbt profile reads (target, path or server, memory cap)."""
+
+    @abstractmethod
+    def publish(self, extra_relations: Sequence[str]) -> dict[str, int]:
+        """Make the built marts (and the extra relations) what BI reads, all at once; rows per table."""
+
+    @abstractmethod
+    def published(self) -> contextlib.AbstractContextManager[Query | None]:
+        """A query over what BI reads (None when nothing was published yet)."""
+
+    def remove_leftovers(self) -> list[str]:
+        """Files or objects a killed run left behind; returns what it removed."""
+        return []
+
+    # ----------------------------------------------------------------------------------- the build state
+
+    def build_inputs(self, as_of: date, project_digest: str) -> str:
+        """A digest of everything a dbt build of the whole project reads: equal digests, equal marts."""
+        digest = hashlib.sha256(f"{self.engine}|{as_of.isoformat()}|{project_digest}".encode())
+        with self.session(read_only=True) as session:
+            for table, query in (
+                ("_manifests", "select source, endpoint, tenant, partition_key, run_id, finished_at from raw._manifests"),
+                ("_connections", "select tenant, source, currency from raw._connections"),
+                ("_extraction_failures", "select tenant, source, endpoint, run_id from raw._extraction_failures"),
+            ):
+                if session.table_exists("raw", table):
+                    for row in sorted(tuple(str(value) for value in row) for row in session.rows(query)):
+                        digest.update(repr(row).encode())
+        return digest.hexdigest()
+
+    def last_built_state(self) -> BuiltState | None:
+        with self.session(read_only=True) as session:
+            if not session.table_exists("raw", "_built_state"):
+                return None
+            row = session.one(f"select inputs, published from {BUILT_STATE}")
+        return BuiltState(row[0], bool(row[1])) if row else None
+
+    def record_built_state(self, inputs: str | None) -> None:
+        """Remember the inputs of a build that just succeeded; None forgets them before a build starts, so a
+        build that fails halfway is never mistaken for one that finished."""
+        with self.session() as session:
+            session.execute("create schema if not exists raw")
+            session.execute(f"create table if not exists {BUILT_STATE} "
+                            "(inputs VARCHAR, built_at TIMESTAMP, published BOOLEAN)")
+            session.execute(f"delete from {BUILT_STATE}")
+            if inputs is not None:
+                session.execute(f"insert into {BUILT_STATE} values (?, current_timestamp, false)", [inputs])
+
+    def record_published(self) -> None:
+        with self.session() as session:
+            if session.table_exists("raw", "_built_state"):
+                session.execute(f"update {BUILT_STATE} set published = true")
+
+
+@contextlib.contextmanager
+def nothing() -> Iterator[None]:
+    yield
