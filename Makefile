@@ -21,8 +21,9 @@ install: $(STAMP)
 run: install
 	$(BIN)/pipeline demo
 
-## The whole test suite (simulators over real HTTP, real DuckDB, real dbt).
+## The whole test suite (simulators over real HTTP, real DuckDB, a real PostgreSQL server, real dbt, Chromium).
 test: install
+	scripts/system-packages postgresql chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
 

@@ -100,6 +100,9 @@ class ConnectionSpec(Protocol):
     @property
     def endpoint_names(self) -> tuple[str, ...]: ...
 
+    @property
+    def path_options(self) -> set[str]: ...  # options its endpoint paths are built from: required
+
 
 # ------------------------------------------------------------------------------------------------ values
 
@@ -389,6 +392,9 @@ class _ConnectionParser:
         for field_name in _URL_FIELD.findall(base_url if isinstance(base_url, str) else ""):
             if field_name in spec.options and options.get(field_name) is None:
                 self.problem(field_name, f"required because base_url contains {{{field_name}}}")
+        for field_name in sorted(spec.path_options - set(_URL_FIELD.findall(str(base_url)))):
+            if field_name in spec.options and options.get(field_name) is None and field_name not in raw:
+                self.problem(field_name, f"required: the {spec.name} endpoints' paths are built from it")
         endpoints = self._endpoints(spec)
         auth = self._auth(spec)
         if len(self.problems) > before:

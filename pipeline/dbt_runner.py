@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dbt.cli.main import dbtRunner
-
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 
 
@@ -69,6 +67,10 @@ def invoke(command: str, *args: str, env: Mapping[str, str], target: Path, log_d
     arguments = [command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
                  "--target-path", str(target), "--log-path", str(log_dir), "--quiet", "--no-use-colors", *args]
     base = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DO_NOT_TRACK": "1"}
+    # Imported here, not at the top: dbt costs seconds to import, and only a build or a parse needs it (not
+    # loading the definitions, not a run whose build is skipped).
+    from dbt.cli.main import dbtRunner
+
     with environment({**base, **env}):
         outcome = dbtRunner().invoke(arguments)
     seconds = time.monotonic() - started

@@ -1,7 +1,7 @@
 """The one Dagster Definitions object: assets, checks, resources, jobs and schedules.
 
-`dagster dev -w workspace.yaml` loads `defs` from here; `pipeline run` builds the same definitions and
-materializes them in-process.
+`build_definitions(settings)` is what `pipeline run` materializes in-process; `pipeline.code_location` holds
+the `defs` that `dagster dev -w workspace.yaml` and the daemon load.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pipeline.assets.extraction import MONTH_FORMAT, build_extraction_assets
 from pipeline.assets.resources import AS_OF_TAG, END_TAG, PipelineSettings
 from pipeline.config import Settings
 from pipeline.extract.model import Source
-from pipeline.sources import SOURCES, load_settings
+from pipeline.sources import SOURCES
 
 # Single-run backfills and pools are what this design needs; Dagster marks them beta.
 warnings.filterwarnings("ignore", category=BetaWarning)
@@ -89,5 +89,3 @@ def build_definitions(settings: Settings, sources: dict[str, Source] = SOURCES) 
         resources={"pipeline": PipelineSettings()},
     )
 
-
-defs = build_definitions(load_settings())

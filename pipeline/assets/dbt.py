@@ -1,8 +1,8 @@
-"""dbt models as Dagster assets, and the publication of the marts after them.
+"""dbt models as Dagster assets, the publication of the marts after them, and the finance report.
 
 Lineage runs `source/endpoint` -> `raw/source__endpoint` -> `staging/...` -> `intermediate/...` -> `marts/...`
--> `serving/warehouse`. dbt runs in this process (pipeline.dbt_runner); its tests show as asset checks: a test
-of severity `warn` (reconciliation, schema drift) is a warning, never a failed run.
+-> `serving/warehouse` -> `serving/finance_report`. dbt runs in this process (pipeline.dbt_runner); its tests
+show as asset checks: a test of severity `warn` (reconciliation, schema drift) is a warning, never a failed run.
 """
 
 import contextlib
@@ -11,7 +11,7 @@ import fcntl
 import gc
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,11 @@ from dagster import (
     MaterializeResult,
     MetadataValue,
     asset,
+    multi_asset,
 )
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject, dbt_assets
-from dagster_dbt.asset_utils import get_asset_check_key_for_test
 
 from pipeline import dbt_runner
-from pipeline.assets.extraction import raw_key
+from pipeline.assets.dbt_graph import DbtGraph, severity
 from pipeline.assets.resources import PipelineSettings, run_dates, say, warehouse_of
 from pipeline.finance_report import write_report
 from pipeline.warehouse import Warehouse
@@ -40,32 +39,13 @@ SERVING_KEY = AssetKey(["serving", "warehouse"])
 REPORT_KEY = AssetKey(["serving", "finance_report"])
 # Published beside the marts (DuckDB's serving copy) so BI tools that read it keep finding it there.
 SERVING_EXTRAS = ("staging.stg_quarantined_records",)
-LAYERS = ("staging", "intermediate", "marts")
-
-dbt_project = DbtProject(project_dir=dbt_runner.PROJECT_DIR, profiles_dir=dbt_runner.PROJECT_DIR)
-
-
-class PipelineDbtTranslator(DagsterDbtTranslator):
-    """Sources map onto the load assets; models are keyed `layer/model` (their folder) and grouped by layer."""
-
-    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
-        if dbt_resource_props["resource_type"] == "source":
-            source, table = dbt_resource_props["source_name"], dbt_resource_props["name"]
-            return raw_key(source, table) if source != "pipeline" else AssetKey(["raw", f"_{table}"])
-        return AssetKey([self.get_group_name(dbt_resource_props), dbt_resource_props["name"]])
-
-    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str:
-        fqn = dbt_resource_props.get("fqn") or []
-        return fqn[1] if len(fqn) > 2 and fqn[1] in LAYERS else "dbt"
-
-
-TRANSLATOR = PipelineDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+MANIFEST = dbt_runner.PROJECT_DIR / "target" / "manifest.json"
 
 
 def ensure_manifest() -> Path:
-    """`@dbt_assets` needs target/manifest.json when the definitions load: parse when it is missing or older
-    than the project. A file lock keeps parallel processes from parsing into the same folder at once."""
-    manifest = dbt_project.manifest_path
+    """The definitions are read from target/manifest.json: parse when it is missing or older than the project.
+    A file lock keeps parallel processes from parsing into the same folder at once."""
+    manifest = MANIFEST
     lock_path = dbt_runner.PROJECT_DIR / "target" / ".parse.lock"
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "w") as lock:
@@ -109,16 +89,15 @@ def dbt_environment(warehouse: Warehouse, as_of: str) -> dict[str, str]:
 
 
 def build_dbt_assets() -> list[AssetsDefinition]:
-    manifest_path = ensure_manifest()
-    manifest = json.loads(manifest_path.read_text())
+    graph = DbtGraph(json.loads(ensure_manifest().read_text()))
 
-    @dbt_assets(manifest=manifest, project=dbt_project, dagster_dbt_translator=TRANSLATOR, name="dbt_models",
-                pool="warehouse")
+    @multi_asset(name="dbt_models", specs=graph.asset_specs({"sql"}), check_specs=graph.check_specs(),
+                 can_subset=True, pool="warehouse")
     def dbt_models(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
         warehouse = warehouse_of(settings)
         _, as_of = run_dates(context.run.tags, settings)
-        selection = _selection(context, manifest, warehouse)
+        selection = _selection(context, graph, warehouse)
         with warehouse.lock(on_wait=lambda text: say(context, text)):
             inputs = warehouse.build_inputs(as_of, project_digest()) if selection is None else None
             if inputs is not None and _is_current(warehouse, inputs):
@@ -131,11 +110,11 @@ def build_dbt_assets() -> list[AssetsDefinition]:
             log_dir = settings.data_dir / "logs"
             say(context, f"dbt build: log at {log_dir / 'dbt.log'}")
             result = dbt_runner.invoke("build", *(_select_args(selection)),
-                                       env=dbt_environment(warehouse, as_of.isoformat()),
+                                       env={**warehouse.dbt_environment(), "PIPELINE_AS_OF": as_of.isoformat()},
                                        target=target, log_dir=log_dir)
-            yield from _events(context, manifest, result)
+            yield from _events(context, graph, result)
             if not result.success:
-                raise Failure(description=_failure_text(result, manifest),
+                raise Failure(description=_failure_text(result, graph),
                               metadata={"log": MetadataValue.path(str(log_dir / "dbt.log"))})
             warehouse.record_built_state(inputs)
 
@@ -179,14 +158,12 @@ def _is_current(warehouse: Warehouse, inputs: str) -> bool:
         return query is not None
 
 
-def _selection(context: AssetExecutionContext, manifest: dict, warehouse: Warehouse) -> list[str] | None:
+def _selection(context: AssetExecutionContext, graph: DbtGraph, warehouse: Warehouse) -> list[str] | None:
     """dbt node names for a subset run (None: the whole project). On PostgreSQL every mart is built too: the
     marts are published by swapping the whole build schema in, so none of them may be left behind."""
     if not context.is_subset:
         return None
-    wanted = {key for key in context.selected_asset_keys}
-    names = [node["name"] for node in manifest["nodes"].values()
-             if node["resource_type"] == "model" and _model_key(manifest, node["unique_id"]) in wanted]
+    names = graph.model_names(set(context.selected_asset_keys))
     if warehouse.engine == "postgres":
         names.append("path:models/marts")
     return names
@@ -196,41 +173,34 @@ def _select_args(selection: list[str] | None) -> list[str]:
     return [] if selection is None else ["--select", *selection, "--indirect-selection", "cautious"]
 
 
-def _model_key(manifest: dict, unique_id: str) -> AssetKey:
-    return TRANSLATOR.get_asset_spec(manifest, unique_id, dbt_project).key
-
-
-def _events(context: AssetExecutionContext, manifest: dict, result: dbt_runner.DbtResult) -> Iterator:
+def _events(context: AssetExecutionContext, graph: DbtGraph, result: dbt_runner.DbtResult) -> Iterator:
     """A materialization per built model and a check result per test, for what this run selected."""
-    selected_checks = context.selected_asset_check_keys
     for node in result.nodes:
         if node.unique_id.startswith("model.") and node.status == "success":
-            key = _model_key(manifest, node.unique_id)
+            key = graph.key(node.unique_id)
             if key in context.selected_asset_keys:
                 metadata: dict[str, Any] = {"execution_s": round(node.seconds, 3)}
                 if node.rows_affected is not None:
                     metadata["rows_affected"] = node.rows_affected
                 yield MaterializeResult(asset_key=key, metadata=metadata)
         elif node.unique_id.startswith("test.") and node.status in ("pass", "warn", "fail", "error"):
-            check = get_asset_check_key_for_test(manifest, TRANSLATOR, node.unique_id, dbt_project)
-            if check is None or check not in selected_checks:
+            check = graph.check_key(node.unique_id)
+            if check is None or check not in context.selected_asset_check_keys:
                 continue
-            test = manifest["nodes"][node.unique_id]
-            warn = node.status == "warn" or (test.get("config", {}).get("severity") or "").lower() == "warn"
+            warn = node.status == "warn" or severity(graph.manifest["nodes"][node.unique_id]) == "warn"
             yield AssetCheckResult(
                 asset_key=check.asset_key, check_name=check.name, passed=node.status == "pass",
                 severity=AssetCheckSeverity.WARN if warn else AssetCheckSeverity.ERROR,
-                description=test.get("description") or None,
                 metadata={"failing_rows": node.failures or 0, "message": node.message,
                           "execution_s": round(node.seconds, 3)},
             )
 
 
-def _failure_text(result: dbt_runner.DbtResult, manifest: dict) -> str:
+def _failure_text(result: dbt_runner.DbtResult, graph: DbtGraph) -> str:
     if result.error:
         return f"dbt build failed: {result.error}"
     lines = []
     for node in result.failures()[:10]:
-        name = manifest["nodes"].get(node.unique_id, {}).get("name", node.unique_id)
+        name = graph.manifest["nodes"].get(node.unique_id, {}).get("name", node.unique_id)
         lines.append(f"{name}: {node.message.splitlines()[0] if node.message else node.status}")
     return "dbt build failed:\n" + "\n".join(f"- {line}" for line in lines)

@@ -23,7 +23,6 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    AssetKey,
     AssetsDefinition,
     BackfillPolicy,
     MaterializeResult,
@@ -32,7 +31,8 @@ from dagster import (
     asset,
 )
 
-from pipeline.assets.resources import PipelineSettings, current_listener, run_dates, warehouse_of
+from pipeline.assets.keys import extraction_key, raw_key
+from pipeline.assets.resources import PipelineSettings, current_listener, run_dates, say, warehouse_of
 from pipeline.config import Connection, Settings
 from pipeline.extract.engine import ExtractResult, extract_partition
 from pipeline.extract.errors import ExtractionError
@@ -54,14 +54,6 @@ def monthly_partitions(settings: Settings) -> MonthlyPartitionsDefinition:
     # end_offset=1: the current month is a partition too (extracted up to the run's end date).
     return MonthlyPartitionsDefinition(start_date=settings.start_date.strftime(MONTH_FORMAT), fmt=MONTH_FORMAT,
                                        end_offset=1, timezone=settings.timezone)
-
-
-def extraction_key(source: str, endpoint: str) -> AssetKey:
-    return AssetKey([source, endpoint])
-
-
-def raw_key(source: str, endpoint: str) -> AssetKey:
-    return AssetKey(["raw", f"{source}__{endpoint}"])
 
 
 def connections_for(settings: Settings, source: Source, endpoint: str) -> list[Connection]:
@@ -254,7 +246,7 @@ def _load_asset(source: Source, endpoint: str, partitions) -> AssetsDefinition:
         _, as_of = run_dates(context.run.tags, settings)
         keys = list(context.partition_keys) if partitions else [as_of.isoformat()]
         warehouse = warehouse_of(settings)
-        with warehouse.lock(on_wait=context.log.info):
+        with warehouse.lock(on_wait=lambda text: say(context, text)):
             loaded = load_partitions(settings, warehouse, source.name, endpoint, record_path, partition_keys=keys)
         return MaterializeResult(metadata={
             "pages": loaded.pages, "records": loaded.records, "partitions": loaded.partitions,

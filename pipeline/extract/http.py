@@ -93,7 +93,7 @@ class Requester:
                     if rule.action is not Action.REAUTH:
                         refreshed = False
                     if rule.action in (Action.RETRY, Action.RATE_LIMITED):
-                        wait = reply.retry_after if rule.action is Action.RATE_LIMITED or reply.retry_after else None
+                        wait = reply.retry_after if rule.action is Action.RATE_LIMITED or reply.retry_after is not None else None
                         raise Transient(f"{rule.reason}: HTTP {reply.status}", reply, retry_after=wait)
                     if rule.action in (Action.FAIL, Action.REAUTH):
                         raise self._error(rule.error, reply, rule.reason)

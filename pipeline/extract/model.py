@@ -3,6 +3,7 @@ connection options), written once in `pipeline/sources/<name>.py` and read by th
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -83,6 +84,11 @@ class Source:
     @property
     def endpoint_names(self) -> tuple[str, ...]:
         return tuple(self.endpoints)
+
+    @property
+    def path_options(self) -> set[str]:
+        return {name for endpoint in self.endpoints.values() for _, name, _, _ in string.Formatter().parse(endpoint.path)
+                if name}
 
     def enabled_endpoints(self, connection: Connection) -> list[str]:
         return [name for name in self.endpoints if connection.endpoints is None or name in connection.endpoints]
