@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test lint dev bench clean
+.PHONY: install run test reliability lint dev bench clean duckdb-lts
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,11 +21,21 @@ install: $(STAMP)
 run: install
 	$(BIN)/pipeline demo
 
+## A DuckDB 1.4 client (the long-term-support line BI connectors ship) for the serving-copy test.
+duckdb-lts: $(VENV)/duckdb-lts/.installed
+$(VENV)/duckdb-lts/.installed: $(STAMP)
+	$(BIN)/uv pip install -q --target $(VENV)/duckdb-lts "duckdb==1.4.5"
+	@touch $@
+
 ## The whole test suite (simulators over real HTTP, real DuckDB, a real PostgreSQL server, real dbt, Chromium).
-test: install
+test: install duckdb-lts
 	scripts/system-packages postgresql chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+## The reliability matrix (kills, fault storms, schema drift, bad records), with its table (about 15 min).
+reliability: install
+	$(BIN)/pytest -n 2 -m reliability tests/reliability
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,14 +1,22 @@
-"""Helpers every test folder shares (tests/ is on sys.path): the shipped sources' partitions and loads."""
+"""Helpers every test folder shares (tests/ is on sys.path): the shipped sources' partitions and loads, and
+a private workspace in which `pipeline run` runs as a real subprocess."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
-from pipeline.config import Connection, Settings
+from pipeline.config import Connection, Settings, parse_warehouse
 from pipeline.extract.partitions import Partition, month_keys, plan
 from pipeline.landing.load import LoadResult, load_partitions
 from pipeline.sources import SOURCES
-from pipeline.warehouse import open_warehouse
+from pipeline.warehouse import Warehouse, open_warehouse
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def partitions(connection: Connection, endpoint: str, start: date, end: date, as_of: date) -> list[Partition]:
@@ -22,3 +30,58 @@ def load(settings: Settings, source: str, endpoint: str, **chosen) -> LoadResult
     warehouse = open_warehouse(settings.warehouse, settings.serving)
     record_path = SOURCES[source].endpoints[endpoint].records
     return load_partitions(settings, warehouse, source, endpoint, record_path, **chosen)
+
+
+@dataclass
+class Workspace:
+    root: Path
+    env: dict[str, str]
+
+    @property
+    def raw_dir(self) -> Path:
+        return Path(self.env["PIPELINE_RAW_DIR"])
+
+    @property
+    def serving(self) -> Path:
+        return Path(self.env["PIPELINE_SERVING"])
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return open_warehouse(parse_warehouse(self.env["PIPELINE_WAREHOUSE"], []), self.serving)
+
+    def pipeline(self, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, env=self.env,
+                              capture_output=True, text=True, timeout=timeout)
+
+    def start_pipeline(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        """What BI reads: the DuckDB serving copy, or PostgreSQL's published marts (portable SQL, `?`)."""
+        if self.warehouse.engine == "duckdb":
+            import duckdb
+
+            with duckdb.connect(str(self.serving), read_only=True) as con:
+                return con.execute(sql, params or []).fetchall()
+        with self.warehouse.session(read_only=True) as session:
+            return session.rows(sql, params or [])
+
+
+def make_workspace(root: Path, simulator, tenants=None, warehouse: str | None = None, **overrides) -> Workspace:
+    root.mkdir(parents=True, exist_ok=True)
+    connections = root / "connections.yaml"
+    secrets = simulator.write_connections(connections, tenants=tenants, **overrides)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIPELINE_")}
+    env.update(secrets)
+    env.update(
+        PIPELINE_CONNECTIONS=str(connections),
+        PIPELINE_WAREHOUSE=warehouse or str(root / "warehouse.duckdb"),
+        PIPELINE_RAW_DIR=str(root / "raw"),
+        PIPELINE_SERVING=str(root / "serving.duckdb"),
+        PIPELINE_REPORT=str(root / "report.html"),
+        DAGSTER_HOME=str(root / "dagster_home"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+        DO_NOT_TRACK="1",
+    )
+    return Workspace(root, env)

@@ -116,7 +116,8 @@ def build_dbt_assets() -> list[AssetsDefinition]:
             if not result.success:
                 raise Failure(description=_failure_text(result, graph),
                               metadata={"log": MetadataValue.path(str(log_dir / "dbt.log"))})
-            warehouse.record_built_state(inputs)
+            # A subset build is complete and tested too, but its inputs are not a whole build's: never skipped.
+            warehouse.record_built_state(inputs or f"partial build in run {context.run.run_id}")
 
     @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"sql"},
            description="Publishes the built and tested marts for BI, all at once: DuckDB writes the read-only "
@@ -125,6 +126,13 @@ def build_dbt_assets() -> list[AssetsDefinition]:
         settings = pipeline.load()
         warehouse = warehouse_of(settings)
         with warehouse.lock(on_wait=lambda text: say(context, text)):
+            state = warehouse.last_built_state()
+            if state is None:
+                raise Failure(description="not published: the last dbt build of this warehouse did not complete "
+                                          "(a concurrent run's build failed or was killed); BI keeps the last good marts")
+            if state.published:  # a concurrent run published this build already: publishing again would undo it
+                say(context, "the marts of the last build are published already (by a concurrent run)")
+                return MaterializeResult(metadata={"warehouse": warehouse.describe(), "published": "already"})
             rows = warehouse.publish(SERVING_EXTRAS)
             warehouse.record_published()
         return MaterializeResult(metadata={

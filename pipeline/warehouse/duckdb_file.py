@@ -128,7 +128,8 @@ class DuckDBWarehouse(Warehouse):
                 relations += [tuple(name.split(".", 1)) for name in extra_relations]
                 for schema, table in relations:
                     con.execute(f'create schema if not exists serving_copy."{schema}"')
-                    con.execute(f'create table serving_copy."{schema}"."{table}" as select * from "{schema}"."{table}"')
+                    con.execute(_same_table_in(con, schema, table, "serving_copy"))
+                    con.execute(f'insert into serving_copy."{schema}"."{table}" select * from "{schema}"."{table}"')
                     rows[f"{schema}.{table}"] = con.execute(
                         f'select count(*) from serving_copy."{schema}"."{table}"').fetchone()[0]
             finally:
@@ -153,6 +154,14 @@ class DuckDBWarehouse(Warehouse):
                 path.unlink(missing_ok=True)
                 removed.append(str(path))
         return removed
+
+
+def _same_table_in(con: duckdb.DuckDBPyConnection, schema: str, table: str, catalog: str) -> str:
+    """The table's own CREATE statement, for the same table in another catalog: its column types and NOT NULL
+    constraints travel with it (BI tools read them; `create table as` would drop the constraints)."""
+    (ddl,) = con.execute("select sql from duckdb_tables() where database_name = current_database() "
+                         "and schema_name = ? and table_name = ?", [schema, table]).fetchone()
+    return re.sub(r"^CREATE TABLE [^(]+\(", f'CREATE TABLE {catalog}."{schema}"."{table}"(', ddl, count=1)
 
 
 def _alive(pid: int) -> bool:
