@@ -19,9 +19,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline.sources import load_settings
-from pipeline.extract import extract_partition, partitions_for
+from pipeline.extract.partitions import month_keys, plan
 from pipeline.landing.load import load_partitions
+from pipeline.sources import SOURCES, extract, load_settings
+from pipeline.warehouse import open_warehouse
 
 
 def partition_workers() -> int:
@@ -33,13 +34,14 @@ def partition_workers() -> int:
     return PARTITION_WORKERS
 
 
-def extract(settings, endpoint: str, start: date, end: date, as_of: date, workers: int) -> dict[str, Any]:
+def extract_endpoint(settings, endpoint: str, start: date, end: date, as_of: date, workers: int) -> dict[str, Any]:
     source, name = endpoint.split("/")
+    months = month_keys(start, end) if SOURCES[source].endpoints[name].window else None
     jobs = [
         (conn, part)
         for conn in settings.connections
         if conn.source == source
-        for part in partitions_for(conn, name, start, end, as_of)
+        for part in plan(months, max(start, settings.start_date), end, as_of)
     ]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -61,7 +63,8 @@ def extract(settings, endpoint: str, start: date, end: date, as_of: date, worker
 def load(settings, endpoint: str) -> dict[str, Any]:
     source, name = endpoint.split("/")
     started = time.perf_counter()
-    loaded = load_partitions(settings, source, name)
+    warehouse = open_warehouse(settings.warehouse, settings.serving)
+    loaded = load_partitions(settings, warehouse, source, name, SOURCES[source].endpoints[name].records)
     return {
         "load_seconds": round(time.perf_counter() - started, 4),
         "load_records": loaded.records,
@@ -70,7 +73,7 @@ def load(settings, endpoint: str) -> dict[str, Any]:
 
 
 def measure(settings, endpoint: str, args: argparse.Namespace, workers: int) -> dict[str, Any]:
-    result = {"endpoint": endpoint, **extract(settings, endpoint, args.start, args.end, args.as_of, workers)}
+    result = {"endpoint": endpoint, **extract_endpoint(settings, endpoint, args.start, args.end, args.as_of, workers)}
     if args.warehouse:
         result |= load(settings, endpoint)
     return result

@@ -133,7 +133,7 @@ async def serpi_documents(fetcher: Fetcher, conn: Connection, start: date, end: 
         if len(page) < SERPI_TYPES_PAGE:
             break
         number += 1
-    url = f"{conn.url}{conn.documents_path}"
+    url = f"{conn.url}{conn.options['documents_path']}"
     pending = months(start, end)
     while pending:
         first, last = pending.pop(0)

@@ -28,11 +28,10 @@ class Reporter(Protocol):
 @dataclass(frozen=True)
 class DateWindow:
     """A date-filtered endpoint, partitioned by month: the query (or body) fields for the first and last day,
-    both inclusive. `lookback`: every run also re-extracts the months overlapping [end - lookback_days, end]."""
+    both inclusive."""
 
     start: str
     end: str
-    lookback: bool = False
     in_body: bool = False  # the window travels in the JSON body (the paginator builds it)
 
 
