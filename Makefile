@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed-stamp
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test reliability lint dev bench clean duckdb-lts
+.PHONY: install run test deployment-test reliability lint dev bench clean duckdb-lts
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check "$$(grep -E '^uv==' requirements.lock)"
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock -e .
+	$(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python -r requirements.lock -e .
+	@$(BIN)/python -m compileall -q pipeline bench tests
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -32,6 +33,11 @@ test: install duckdb-lts
 	scripts/system-packages postgresql chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+## The Dagster deployment: webserver and daemon on PostgreSQL storage, a UI backfill, a schedule tick, an alert.
+deployment-test: install
+	scripts/system-packages postgresql
+	$(BIN)/pytest -m deployment tests/deployment
 
 ## The reliability matrix (kills, fault storms, schema drift, bad records), with its table (about 15 min).
 reliability: install

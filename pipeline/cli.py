@@ -55,17 +55,18 @@ def _settings() -> Settings | None:
 @click.option("--as-of", "as_of", type=IsoDate(), help="Date for snapshots and receivables (default: today).")
 @click.option("--select", help="Dagster asset selection, e.g. 'key:smartpyme/sales+' (the asset and everything downstream).")
 @click.option("--strict", is_flag=True, help="Reconciliation mismatches and unbalanced entries fail the run.")
-@click.option("--record", is_flag=True, help="Keep this run's history in DAGSTER_HOME for the Dagster UI.")
+@click.option("--no-record", "no_record", is_flag=True,
+              help="Do not keep this run in DAGSTER_HOME's history (by default the Dagster UI shows every run).")
 @click.option("--refresh", is_flag=True,
               help="Re-extract every month of the window, also closed months that are already landed.")
 def run(start: date | None, end: date | None, as_of: date | None, select: str | None, strict: bool,
-        record: bool, refresh: bool) -> None:
+        no_record: bool, refresh: bool) -> None:
     """Extract, land, load, build and test the marts, publish the serving copy."""
-    sys.exit(_run(start=start, end=end, as_of=as_of, select=select, strict=strict, record=record, refresh=refresh))
+    sys.exit(_run(start=start, end=end, as_of=as_of, select=select, strict=strict, record=not no_record, refresh=refresh))
 
 
 def _run(*, start: date | None = None, end: date | None = None, as_of: date | None = None, select: str | None = None,
-         strict: bool = False, record: bool = False, refresh: bool = False) -> int:
+         strict: bool = False, record: bool = True, refresh: bool = False) -> int:
     ensure_dagster_home()
     settings = _settings()
     if settings is None:

@@ -23,6 +23,9 @@ class NodeResult:
     seconds: float
     rows_affected: int | None = None
     failures: int | None = None
+    relation: str | None = None  # a model's table or view, as dbt names it
+    materialized: str | None = None
+    age_s: float | None = None  # source freshness: seconds since the source was last loaded
 
     @property
     def failed(self) -> bool:
@@ -62,9 +65,10 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
 
 
 def invoke(command: str, *args: str, env: Mapping[str, str], target: Path, log_dir: Path) -> DbtResult:
-    """`dbt <command> <args>` against the project, quiet on stdout, logging to `log_dir/dbt.log`."""
+    """`dbt <command> <args>` against the project (`command` may be two words: "source freshness"), quiet on
+    stdout, logging to `log_dir/dbt.log`."""
     started = time.monotonic()
-    arguments = [command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+    arguments = [*command.split(), "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
                  "--target-path", str(target), "--log-path", str(log_dir), "--quiet", "--no-use-colors", *args]
     base = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DO_NOT_TRACK": "1"}
     # Imported here, not at the top: dbt costs seconds to import, and only a build or a parse needs it (not
@@ -85,7 +89,9 @@ def _node(result: Any) -> NodeResult:
     return NodeResult(
         unique_id=result.node.unique_id, status=str(result.status), message=result.message or "",
         seconds=float(result.execution_time or 0.0), rows_affected=rows if isinstance(rows, int) and rows >= 0 else None,
-        failures=result.failures,
+        failures=result.failures, relation=getattr(result.node, "relation_name", None),
+        materialized=getattr(getattr(result.node, "config", None), "materialized", None),
+        age_s=getattr(result, "age", None),
     )
 
 

@@ -6,6 +6,7 @@ the `defs` that `dagster dev -w workspace.yaml` and the daemon load.
 
 from __future__ import annotations
 
+import os
 import warnings
 from datetime import timedelta
 
@@ -22,17 +23,26 @@ from dagster import (
 )
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from pipeline.assets.dbt import build_dbt_assets
-from pipeline.assets.extraction import MONTH_FORMAT, build_extraction_assets
+from pipeline.assets.dbt import SERVING_KEY, build_dbt_assets, dbt_graph
+from pipeline.assets.extraction import MONTH_FORMAT, build_extraction_assets, monthly_partitions
+from pipeline.assets.freshness import last_update_checks, source_freshness_check, source_freshness_schedule
 from pipeline.assets.resources import AS_OF_TAG, END_TAG, PipelineSettings
 from pipeline.config import Settings
+from pipeline.executors import executor_from_environment
 from pipeline.extract.model import Source
+from pipeline.sensors import alert_on_failed_checks, alert_on_run_failure
 from pipeline.sources import SOURCES
 
 # Single-run backfills and pools are what this design needs; Dagster marks them beta.
 warnings.filterwarnings("ignore", category=BetaWarning)
 
+DAILY_JOB = "daily_job"
+# When the nightly run starts, in the connections file's timezone; PIPELINE_DAILY_CRON overrides it.
 DAILY_CRON = "0 2 * * *"
+
+
+def daily_cron() -> str:
+    return os.environ.get("PIPELINE_DAILY_CRON", "").strip() or DAILY_CRON
 
 
 def range_tags(settings: Settings, start, end, as_of) -> dict[str, str]:
@@ -69,23 +79,32 @@ def _refresh_schedule(settings: Settings, source: Source) -> ScheduleDefinition:
 
 def build_definitions(settings: Settings, sources: dict[str, Source] = SOURCES) -> Definitions:
     extraction = build_extraction_assets(settings, sources)
-    dbt = build_dbt_assets()
+    dbt = build_dbt_assets(monthly_partitions(settings))
+    cron = daily_cron()
 
-    everything = define_asset_job("daily_job", selection=AssetSelection.all(),
-                                  description="Every source, every load, dbt build, publication.")
+    used = {c.source for c in settings.connections}
+    refreshes = [_refresh_schedule(settings, s) for s in sources.values() if s.refresh and s.name in used]
+    watched = [a.key for a in extraction if a.key.path[0] != "raw"] + [SERVING_KEY]
+    freshness, freshness_sensor = last_update_checks(watched, cron, settings.timezone)
+    source_freshness = source_freshness_check(dbt_graph())
+    source_schedule = source_freshness_schedule(source_freshness, cron, settings.timezone)
 
-    @schedule(job=everything, cron_schedule=DAILY_CRON, execution_timezone=settings.timezone,
+    # Freshness is judged at the deadline, by its own sensor and schedule, not by the run it judges.
+    everything = define_asset_job(DAILY_JOB, selection=AssetSelection.all() - AssetSelection.checks(
+        *freshness, source_freshness), description="Every source, every load, dbt build, publication.")
+
+    @schedule(job=everything, cron_schedule=cron, execution_timezone=settings.timezone,
               default_status=DefaultScheduleStatus.RUNNING)
     def daily(context: ScheduleEvaluationContext) -> RunRequest:
         end = context.scheduled_execution_time.date()
         return RunRequest(tags=range_tags(settings, lookback_start(settings, end), end, end))
 
-    used = {c.source for c in settings.connections}
-    schedules = [daily, *(_refresh_schedule(settings, s) for s in sources.values() if s.refresh and s.name in used)]
     return Definitions(
         assets=[*extraction, *dbt],
-        jobs=[everything, *(s.job for s in schedules[1:])],
-        schedules=schedules,
+        asset_checks=[*freshness, source_freshness],
+        jobs=[everything, source_schedule.job, *(s.job for s in refreshes)],
+        schedules=[daily, source_schedule, *refreshes],
+        sensors=[freshness_sensor, alert_on_run_failure, alert_on_failed_checks],
         resources={"pipeline": PipelineSettings()},
+        executor=executor_from_environment(),
     )
-

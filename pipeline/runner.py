@@ -7,18 +7,22 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from dagster import AssetSelection, DagsterInstance, materialize
+from dagster import AssetSelection, DagsterInstance
 from rich.console import Console
 
-from pipeline.assets.extraction import REUSE_TAG
+from pipeline.alerts import failed_checks_text, failed_run_text, send_alert
+from pipeline.assets.extraction import REUSE_TAG, first_month_to_run
 from pipeline.assets.resources import attach_listener, warehouse_of
 from pipeline.config import Settings
-from pipeline.definitions import build_definitions, lookback_start, range_tags
+from pipeline.definitions import DAILY_JOB, build_definitions, lookback_start, range_tags
 from pipeline.filesystem import why_unwritable
+from pipeline.landing.load import loaded_landings
+from pipeline.run_history import record_run, run_instance
+from pipeline.sources import SOURCES
 from pipeline.summary import RunReport, print_report, read_findings
 from pipeline.warehouse import WarehouseUnavailable
 
-# Dagster's own event log is for the UI (`--record`); the terminal gets our progress lines and the summary,
+# Dagster's own event log is for the UI (DAGSTER_HOME); the terminal gets our progress lines and the summary,
 # which carries every failure's message (a Failure's stack trace helps nobody running the pipeline).
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
@@ -30,7 +34,7 @@ class RunRequest:
     as_of: date
     select: str | None = None
     strict: bool = False
-    record: bool = False
+    record: bool = True
     refresh: bool = False
 
 
@@ -80,6 +84,49 @@ def preflight(settings: Settings, request: RunRequest) -> list[str]:
     return warehouse.remove_leftovers()
 
 
+def _range_start(settings: Settings, request: RunRequest, console: Console) -> date:
+    """The run's first month: the look-back's, or earlier where a month is not yet landed and loaded (all of
+    the window's with --refresh)."""
+    start = min(request.start, lookback_start(settings, request.end))
+    if request.refresh:
+        return start
+    warehouse = warehouse_of(settings)
+    with warehouse.lock(on_wait=lambda text: console.print(f"  {text}", highlight=False)):
+        loaded = loaded_landings(warehouse)
+    return first_month_to_run(settings, SOURCES, loaded, start, request.end)
+
+
+def _selection(defs, select: str | None) -> list | None:
+    if not select:
+        return None
+    return list(AssetSelection.from_string(select).resolve(defs.resolve_asset_graph()))
+
+
+def _record(instance: DagsterInstance, run_id: str, console: Console) -> None:
+    """Into DAGSTER_HOME's history; a history that cannot be written costs the run nothing but a warning."""
+    try:
+        record_run(instance, run_id, DagsterInstance.get())
+    except Exception as error:  # storage down, a locked SQLite file: the marts are built either way
+        console.print(f"  warning: run {run_id[:8]} not recorded in DAGSTER_HOME's history "
+                      f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})",
+                      highlight=False)
+
+
+def _alert(run_id: str, report: RunReport) -> None:
+    """What the daemon's alert sensors post for scheduled runs (pipeline.sensors), for this run."""
+    if report.succeeded and not report.failed_error_checks:
+        return
+    if not report.succeeded:
+        failed = [f"{a.asset}: {a.error}" for a in report.assets if not a.ok]
+        send_alert(failed_run_text(run_id, "pipeline run", failed[0] if failed else "see its output"),
+                   {"run_id": run_id, "job": "pipeline run", "status": "failure", "failed": failed})
+    else:
+        checks = [f"{c.asset}:{c.check}" for c in report.failed_error_checks]
+        send_alert(failed_checks_text(run_id, "pipeline run", checks),
+                   {"run_id": run_id, "job": "pipeline run", "status": "failed_checks", "checks": checks,
+                    "details": [d for c in report.failed_error_checks for d in c.details]})
+
+
 def run_pipeline(settings: Settings, request: RunRequest, console: Console | None = None) -> int:
     """Extract, land, load, build and test the marts, publish them. Returns the exit status."""
     # Off a terminal (CI, cron, `make run | tee`) rich would wrap at 80 columns and cut the tables.
@@ -92,30 +139,25 @@ def run_pipeline(settings: Settings, request: RunRequest, console: Console | Non
     for path in removed:
         console.print(f"  removed {path}, left by a run that was killed while publishing", highlight=False)
     defs = build_definitions(settings)
-    start = min(request.start, lookback_start(settings, request.end))
-    tags = range_tags(settings, start, request.end, request.as_of)
+    tags = range_tags(settings, _range_start(settings, request, console), request.end, request.as_of)
     tags[REUSE_TAG] = "false" if request.refresh else "true"
     console.print(
         f"[bold]pipeline run[/] window {request.start} .. {request.end} (months {tags['dagster/asset_partition_range_start']}"
-        f" .. {tags['dagster/asset_partition_range_end']}, look-back included), as of {request.as_of}, "
+        f" .. {tags['dagster/asset_partition_range_end']}: the look-back and what is not yet landed and loaded), as of {request.as_of}, "
         f"{len(settings.connections)} connections, warehouse {settings.warehouse.describe()}"
     )
     started = time.monotonic()
     attach_listener(TerminalProgress(console))
+    instance = run_instance()
     try:
-        result = materialize(
-            list(defs.assets or []),
-            # The SQLite event log costs ~50 ms per event here (thousands per run); the UI's history of
-            # `pipeline run` is opt-in. Scheduled runs under the daemon are always recorded.
-            instance=DagsterInstance.get() if request.record else DagsterInstance.ephemeral(),
-            resources=defs.resources,
-            tags=tags,
-            run_config=QUIET_LOGS,
-            selection=AssetSelection.from_string(request.select) if request.select else None,
-            raise_on_error=False,
-        )
+        # The daily job's definition, so the UI's history names the job the schedule runs too.
+        result = defs.resolve_job_def(DAILY_JOB).execute_in_process(
+            instance=instance, tags=tags, run_config=QUIET_LOGS, raise_on_error=False,
+            asset_selection=_selection(defs, request.select))
     finally:
         attach_listener(None)
+    if request.record:
+        _record(instance, result.run_id, console)
     step_names = {key.to_python_identifier(): key.to_user_string()
                   for key in defs.resolve_asset_graph().get_all_asset_keys()}
     report = RunReport.from_result(result, time.monotonic() - started, step_names)
@@ -126,6 +168,7 @@ def run_pipeline(settings: Settings, request: RunRequest, console: Console | Non
     print_report(console, report, findings)
     if any(outcome.asset == "serving/finance_report" and outcome.ok for outcome in report.assets):
         console.print(f"Finance report: {settings.report.resolve()}", soft_wrap=True, highlight=False)
+    _alert(result.run_id, report)
     if not report.succeeded:
         return 1
     if report.failed_error_checks:

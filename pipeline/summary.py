@@ -69,7 +69,8 @@ class RunReport:
             materialization = event.event_specific_data.materialization
             name = materialization.asset_key.to_user_string()
             meta = {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
-            outcomes[name] = AssetOutcome(name, True, meta.get("records"), meta.get("pages"))
+            # The first is the run's own (its totals); per-month materializations follow it.
+            outcomes.setdefault(name, AssetOutcome(name, True, meta.get("records"), meta.get("pages")))
         for event in result.all_events:
             if event.is_step_failure:
                 error = event.event_specific_data.error

@@ -85,3 +85,26 @@ def make_workspace(root: Path, simulator, tenants=None, warehouse: str | None = 
         DO_NOT_TRACK="1",
     )
     return Workspace(root, env)
+
+
+PUBLISHED_MARTS = ("fct_sales", "fct_sales_lines", "fct_purchases", "fct_inventory_valuation",
+                   "fct_invoice_balance_snapshots", "fct_receivables", "rpt_receivables_aging", "fct_journal_lines",
+                   "fct_journal_balance", "rpt_unbalanced_entries", "rpt_reconciliation", "rpt_quarantined_records",
+                   "rpt_connection_freshness")
+LINEAGE_COLUMNS = {"run_id", "extracted_at", "last_extracted_at"}  # when and by which run: differs between runs
+
+
+def published_marts(workspace: Workspace) -> dict[str, list[tuple]]:
+    """Every published mart's rows as text, sorted, without the lineage columns: equal for equal data."""
+    found = {}
+    for mart in PUBLISHED_MARTS:
+        columns = [name for (name,) in workspace.query(
+            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
+            "order by ordinal_position", [mart]) if name not in LINEAGE_COLUMNS]
+        found[mart] = sorted((tuple(str(v) for v in row)
+                              for row in workspace.query(f"select {', '.join(columns)} from marts.{mart}")), key=repr)
+    return found
+
+
+def marts_difference(a: dict, b: dict) -> dict:
+    return {k: (sorted(set(a[k]) - set(b[k]))[:3], sorted(set(b[k]) - set(a[k]))[:3]) for k in a if a[k] != b[k]}

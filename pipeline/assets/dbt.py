@@ -8,6 +8,7 @@ show as asset checks: a test of severity `warn` (reconciliation, schema drift) i
 import contextlib
 import ctypes
 import fcntl
+import functools
 import gc
 import hashlib
 import json
@@ -21,9 +22,11 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     AssetsDefinition,
+    BackfillPolicy,
     Failure,
     MaterializeResult,
     MetadataValue,
+    PartitionsDefinition,
     asset,
     multi_asset,
 )
@@ -84,15 +87,20 @@ def _return_free_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def dbt_environment(warehouse: Warehouse, as_of: str) -> dict[str, str]:
-    return {**warehouse.dbt_environment(), "PIPELINE_AS_OF": as_of}
+@functools.cache
+def dbt_graph() -> DbtGraph:
+    return DbtGraph(json.loads(ensure_manifest().read_text()))
 
 
-def build_dbt_assets() -> list[AssetsDefinition]:
-    graph = DbtGraph(json.loads(ensure_manifest().read_text()))
+def build_dbt_assets(months: PartitionsDefinition) -> list[AssetsDefinition]:
+    """Partitioned like the extraction assets, so a backfill of any months over everything is one run (Dagster
+    runs differently partitioned assets apart). A build reads every landed month: its materialization of a
+    range of months means "the marts, with these months (re)loaded"."""
+    graph = dbt_graph()
+    monthly = {"partitions_def": months, "backfill_policy": BackfillPolicy.single_run()}
 
     @multi_asset(name="dbt_models", specs=graph.asset_specs({"sql"}), check_specs=graph.check_specs(),
-                 can_subset=True, pool="warehouse")
+                 can_subset=True, pool="warehouse", **monthly)
     def dbt_models(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
         warehouse = warehouse_of(settings)
@@ -103,6 +111,9 @@ def build_dbt_assets() -> list[AssetsDefinition]:
             if inputs is not None and _is_current(warehouse, inputs):
                 say(context, "dbt build skipped: raw, the connections, the as-of date and the dbt project are as "
                              "they were at the last successful build, whose marts are published")
+                # Still materialized: the marts are current as of this run (freshness checks read this).
+                for key in graph.in_build_order(context.selected_asset_keys):
+                    yield MaterializeResult(asset_key=key, metadata={"build": "skipped: nothing it reads changed"})
                 return
             warehouse.record_built_state(None)
             _return_free_memory()
@@ -112,14 +123,14 @@ def build_dbt_assets() -> list[AssetsDefinition]:
             result = dbt_runner.invoke("build", *(_select_args(selection)),
                                        env={**warehouse.dbt_environment(), "PIPELINE_AS_OF": as_of.isoformat()},
                                        target=target, log_dir=log_dir)
-            yield from _events(context, graph, result)
+            yield from _events(context, graph, result, _row_counts(warehouse, result) if result.success else {})
             if not result.success:
                 raise Failure(description=_failure_text(result, graph),
                               metadata={"log": MetadataValue.path(str(log_dir / "dbt.log"))})
             # A subset build is complete and tested too, but its inputs are not a whole build's: never skipped.
             warehouse.record_built_state(inputs or f"partial build in run {context.run.run_id}")
 
-    @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"sql"},
+    @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"sql"}, **monthly,
            description="Publishes the built and tested marts for BI, all at once: DuckDB writes the read-only "
                        "serving copy (PIPELINE_SERVING); PostgreSQL swaps the built marts in as schema marts.")
     def serving_copy(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
@@ -139,7 +150,7 @@ def build_dbt_assets() -> list[AssetsDefinition]:
             "warehouse": warehouse.describe(), "published": str(settings.serving) if warehouse.engine == "duckdb"
             else "schema marts", "tables": MetadataValue.json(rows), "rows": sum(rows.values())})
 
-    @asset(key=REPORT_KEY, deps=[serving_copy], group_name="serving", kinds={"html"},
+    @asset(key=REPORT_KEY, deps=[serving_copy], group_name="serving", kinds={"html"}, **monthly,
            description="The finance report (PIPELINE_REPORT): one self-contained HTML file from the published "
                        "marts, replaced atomically: reconciliation, aging, sales by month, trial balance, findings.")
     def finance_report(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
@@ -181,13 +192,27 @@ def _select_args(selection: list[str] | None) -> list[str]:
     return [] if selection is None else ["--select", *selection, "--indirect-selection", "cautious"]
 
 
-def _events(context: AssetExecutionContext, graph: DbtGraph, result: dbt_runner.DbtResult) -> Iterator:
+def _row_counts(warehouse: Warehouse, result: dbt_runner.DbtResult) -> dict[str, int]:
+    """Rows of each table the build wrote (views are not counted: counting one would run its query)."""
+    tables = [node for node in result.nodes if node.unique_id.startswith("model.") and node.status == "success"
+              and node.relation and node.materialized != "view"]
+    if not tables:
+        return {}
+    sql = " union all ".join(f"select ? as node, count(*) as n from {node.relation}" for node in tables)
+    with warehouse.session(read_only=True) as session:
+        return {node: int(n) for node, n in session.rows(sql, [node.unique_id for node in tables])}
+
+
+def _events(context: AssetExecutionContext, graph: DbtGraph, result: dbt_runner.DbtResult,
+            row_counts: dict[str, int]) -> Iterator:
     """A materialization per built model and a check result per test, for what this run selected."""
     for node in result.nodes:
         if node.unique_id.startswith("model.") and node.status == "success":
             key = graph.key(node.unique_id)
             if key in context.selected_asset_keys:
                 metadata: dict[str, Any] = {"execution_s": round(node.seconds, 3)}
+                if node.unique_id in row_counts:
+                    metadata["dagster/row_count"] = row_counts[node.unique_id]
                 if node.rows_affected is not None:
                     metadata["rows_affected"] = node.rows_affected
                 yield MaterializeResult(asset_key=key, metadata=metadata)

@@ -48,7 +48,7 @@ class DbtGraph:
                 description=node.get("description") or f"dbt model {node['name']}",
                 group_name=layer_of(node),
                 kinds={"dbt", *kinds},
-                skippable=True,  # a build skipped because nothing changed materializes nothing
+                skippable=True,  # a failed build materializes only the models it built
                 metadata={"dbt unique_id": node["unique_id"], "materialized": node["config"]["materialized"],
                           "path": node["original_file_path"]},
             )
@@ -74,10 +74,28 @@ class DbtGraph:
             others = {self.key(p) for p in test["depends_on"]["nodes"] if p.startswith("model.")} - {key.asset_key}
             specs.append(AssetCheckSpec(
                 key.name, asset=key.asset_key, description=describe_test(test), additional_deps=sorted(
-                    others, key=str), blocking=severity(test) == "error",
+                    others, key=str),
                 metadata={"dbt unique_id": test["unique_id"], "severity": severity(test)},
             ))
         return specs
+
+    def in_build_order(self, keys) -> list[AssetKey]:
+        """The models among `keys`, each after every model it reads (the order Dagster accepts their events)."""
+        order: list[AssetKey] = []
+        done: set[str] = set()
+
+        def visit(unique_id: str) -> None:
+            if unique_id in done or not unique_id.startswith("model."):
+                return
+            done.add(unique_id)
+            for upstream in self.manifest["nodes"][unique_id]["depends_on"]["nodes"]:
+                visit(upstream)
+            order.append(self.key(unique_id))
+
+        for node in self.models():
+            visit(node["unique_id"])
+        wanted = set(keys)
+        return [key for key in order if key in wanted]
 
     def model_names(self, keys: set[AssetKey]) -> list[str]:
         return sorted(node["name"] for node in self.models() if self.key(node["unique_id"]) in keys)

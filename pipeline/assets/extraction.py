@@ -13,16 +13,20 @@ is recorded as failed beside its pages (pipeline.landing.failures) and reported 
 
 import json
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    AssetKey,
+    AssetMaterialization,
     AssetsDefinition,
     BackfillPolicy,
     MaterializeResult,
@@ -37,9 +41,9 @@ from pipeline.config import Connection, Settings
 from pipeline.extract.engine import ExtractResult, extract_partition
 from pipeline.extract.errors import ExtractionError
 from pipeline.extract.model import Source
-from pipeline.extract.partitions import Partition, month_end, plan
+from pipeline.extract.partitions import Partition, month_end, month_keys, plan
 from pipeline.landing.failures import Failure, clear_failure, record_failure
-from pipeline.landing.load import load_partitions
+from pipeline.landing.load import landing_id, load_partitions
 from pipeline.landing.pages import MANIFEST, complete_runs, read_manifest
 
 MONTH_FORMAT = "%Y-%m"
@@ -66,22 +70,26 @@ def build_extraction_assets(settings: Settings, sources: dict[str, Source]) -> l
     assets: list[AssetsDefinition] = []
     for source in sources.values():
         for endpoint in source.endpoints.values():
-            if not connections_for(settings, source, endpoint.name):
-                continue
-            partitions = months if endpoint.window else None
-            assets.append(_extraction_asset(source, endpoint.name, partitions))
-            assets.append(_load_asset(source, endpoint.name, partitions))
+            if connections_for(settings, source, endpoint.name):
+                assets.append(_extraction_asset(source, endpoint.name, months))
+                assets.append(_load_asset(source, endpoint.name, months))
     return assets
 
 
-def _extraction_asset(source: Source, endpoint: str, partitions) -> AssetsDefinition:
+def _month_keys(context: AssetExecutionContext, source: Source, endpoint: str) -> list[str] | None:
+    """The months a run extracts or loads of a windowed endpoint; None for a snapshot one, which lands the
+    snapshot of the run's as-of date whatever months the run covers."""
+    return list(context.partition_keys) if source.endpoints[endpoint].window else None
+
+
+def _extraction_asset(source: Source, endpoint: str, months: MonthlyPartitionsDefinition) -> AssetsDefinition:
     key = extraction_key(source.name, endpoint)
 
     @asset(
         key=key,
         group_name=source.name,
-        partitions_def=partitions,
-        backfill_policy=BackfillPolicy.single_run() if partitions else None,
+        partitions_def=months,
+        backfill_policy=BackfillPolicy.single_run(),
         pool=source.name if source.serialized else None,
         check_specs=[
             AssetCheckSpec(LANDED_CHECK, asset=key, description=(
@@ -94,12 +102,10 @@ def _extraction_asset(source: Source, endpoint: str, partitions) -> AssetsDefini
         kinds={"python", "json"},
         description=f"Pages of {source.name} {endpoint}, landed as received under PIPELINE_RAW_DIR.",
     )
-    def _extract(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
+    def _extract(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
         end, as_of = run_dates(context.run.tags, settings)
-        # Unpartitioned (snapshot) assets see the run's month-range tags too: only partitioned ones use them.
-        keys = list(context.partition_keys) if partitions else None
-        parts = plan(keys, settings.start_date, end, as_of)
+        parts = plan(_month_keys(context, source, endpoint), settings.start_date, end, as_of)
         landings = complete_runs(settings.raw_dir, source.name, endpoint) if reuse_landed(context) else {}
         jobs, reused = [], 0
         for conn in connections_for(settings, source, endpoint):
@@ -109,7 +115,10 @@ def _extraction_asset(source: Source, endpoint: str, partitions) -> AssetsDefini
         if reused and (listener := current_listener()):
             listener.note(f"{source.name}/{endpoint}: {reused} closed months already landed, reused "
                           "(--refresh re-extracts)")
-        return _run_extraction(context, settings, source, endpoint, jobs, reused)
+        outcomes, duration = _run_extraction(context, settings, source, endpoint, jobs)
+        yield _materialization(outcomes, reused, duration)
+        if source.endpoints[endpoint].window:
+            yield from _partition_materializations(key, context.partition_keys, outcomes)
 
     return _extract
 
@@ -137,6 +146,27 @@ def closed_landed_months(settings: Settings, conn: Connection, landings: dict[tu
     return landed
 
 
+def first_month_to_run(settings: Settings, sources: dict[str, Source], loaded: dict, start: date, end: date) -> date:
+    """The first day of the earliest month from `start` to `end` that some connection of a windowed endpoint
+    still has to extract (not landed whole and closed) or to load (its newest landing not in raw; `loaded` is
+    `loaded_landings`). `pipeline run` starts its range of partitions there: a nightly run materializes the
+    look-back months in Dagster's event log, not the whole history, and skips nothing it would have done."""
+    earliest = month_end(end).replace(day=1)
+    for source in sources.values():
+        for endpoint in (e for e in source.endpoints.values() if e.window):
+            landings = complete_runs(settings.raw_dir, source.name, endpoint.name)
+            for conn in connections_for(settings, source, endpoint.name):
+                landed = closed_landed_months(settings, conn, landings, end)
+                for part in plan(month_keys(start, end), settings.start_date, end, end):
+                    run_dir = landings.get((conn.name, part.key))
+                    done = (part.key in landed and run_dir is not None
+                            and loaded.get((source.name, endpoint.name, conn.name, part.key)) == landing_id(run_dir))
+                    if not done and part.window_start:
+                        earliest = min(earliest, part.window_start.replace(day=1))
+                        break
+    return earliest
+
+
 @dataclass
 class _Outcome:
     connection: str
@@ -145,7 +175,7 @@ class _Outcome:
     error: str | None = None
 
 
-def _run_extraction(context, settings: Settings, source: Source, endpoint: str, jobs, reused: int) -> MaterializeResult:
+def _run_extraction(context, settings: Settings, source: Source, endpoint: str, jobs) -> tuple[list[_Outcome], float]:
     asset_name = f"{source.name}/{endpoint}"
     listener = current_listener()
     started = time.monotonic()
@@ -168,7 +198,7 @@ def _run_extraction(context, settings: Settings, source: Source, endpoint: str, 
         futures = [pool.submit(extract_one, conn, part) for conn, part in jobs]
         outcomes = [f.result() for f in as_completed(futures)]
     _record_failures(settings, context.run.run_id, source.name, endpoint, outcomes)
-    return _materialization(outcomes, reused, time.monotonic() - started)
+    return outcomes, time.monotonic() - started
 
 
 def _record_failures(settings: Settings, run_id: str, source: str, endpoint: str, outcomes: list[_Outcome]) -> None:
@@ -222,35 +252,58 @@ def _materialization(outcomes: list[_Outcome], reused: int, duration: float) -> 
     )
 
 
+def _partition_materializations(key: AssetKey, partition_keys, outcomes: list[_Outcome]) -> Iterator:
+    """Each month of the run gets its own figures (the run's materialization above carries its totals): the
+    UI's view of 2025-09 shows what 2025-09 landed."""
+    for partition in partition_keys:
+        mine = [o for o in outcomes if o.partition == partition]
+        done = [o.result for o in mine if o.result]
+        metadata: dict[str, Any] = {
+            "records": sum(r.records for r in done), "unique_records": sum(r.unique_records for r in done),
+            "pages": sum(r.pages for r in done), "tenants": MetadataValue.json(sorted(o.connection for o in mine)),
+            "failed_tenants": MetadataValue.json(sorted(o.connection for o in mine if o.error)),
+        }
+        if not mine:
+            metadata["reused"] = "every connection's landing of this closed month was reused"
+        yield AssetMaterialization(asset_key=key, partition=partition, metadata=metadata)
+
+
 def _jsonable(value):
     """Exact amounts as text: metadata is JSON, and a float would not be the API's figure."""
     return json.loads(json.dumps(value, default=str))
 
 
-def _load_asset(source: Source, endpoint: str, partitions) -> AssetsDefinition:
+def _load_asset(source: Source, endpoint: str, months: MonthlyPartitionsDefinition) -> AssetsDefinition:
     record_path = source.endpoints[endpoint].records
+    key = raw_key(source.name, endpoint)
 
     @asset(
-        key=raw_key(source.name, endpoint),
+        key=key,
         deps=[extraction_key(source.name, endpoint)],
         group_name="raw",
-        partitions_def=partitions,
-        backfill_policy=BackfillPolicy.single_run() if partitions else None,
+        partitions_def=months,
+        backfill_policy=BackfillPolicy.single_run(),
         pool="warehouse",
         kinds={"sql"},
         description=f"Landed pages of {source.name} {endpoint}, one row per record (its exact text), in the "
                     "warehouse's raw schema.",
     )
-    def _load(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
+    def _load(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
         _, as_of = run_dates(context.run.tags, settings)
-        keys = list(context.partition_keys) if partitions else [as_of.isoformat()]
+        months_named = _month_keys(context, source, endpoint)
         warehouse = warehouse_of(settings)
         with warehouse.lock(on_wait=lambda text: say(context, text)):
-            loaded = load_partitions(settings, warehouse, source.name, endpoint, record_path, partition_keys=keys)
-        return MaterializeResult(metadata={
+            loaded = load_partitions(settings, warehouse, source.name, endpoint, record_path,
+                                     partition_keys=months_named or [as_of.isoformat()])
+        yield MaterializeResult(metadata={
             "pages": loaded.pages, "records": loaded.records, "partitions": loaded.partitions,
             "unchanged_partitions": loaded.unchanged, "duration_s": round(loaded.duration_s, 3),
         })
+        for month in months_named or []:
+            records = loaded.records_by_partition.get(month)
+            yield AssetMaterialization(asset_key=key, partition=month, metadata=(
+                {"records_loaded": records} if records is not None
+                else {"records_loaded": 0, "unchanged": "the loaded rows already hold this month's newest landing"}))
 
     return _load

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 from pipeline.config import Settings
 from pipeline.landing.exactjson import dumps_exact
 from pipeline.landing.failures import read_failures
-from pipeline.landing.pages import MANIFEST, complete_runs
+from pipeline.landing.pages import MANIFEST, complete_runs, last_extracted
 from pipeline.landing.records import record_texts
 from pipeline.warehouse import Session, Warehouse
 
@@ -43,6 +43,8 @@ FAILURE_COLUMNS = {
     "tenant": "VARCHAR", "source": "VARCHAR", "endpoint": "VARCHAR", "run_id": "VARCHAR",
     "failed_at": "TIMESTAMP", "partitions": "VARCHAR", "reason": "VARCHAR",
 }
+# Read by `dbt source freshness` only (not by models: a rerun that changed nothing must not force a build).
+LANDING_COLUMNS = {"source": "VARCHAR", "endpoint": "VARCHAR", "tenant": "VARCHAR", "last_extracted_at": "TIMESTAMP"}
 BATCH_BYTES = 32 * 2**20
 
 
@@ -53,6 +55,8 @@ class LoadResult:
     partitions: int
     duration_s: float
     unchanged: int = 0  # re-landed partitions identical to the loaded ones, left as they were
+    # partition key -> records loaded by this call (tenants summed); a key absent: nothing of it was reloaded
+    records_by_partition: dict[str, int] = field(default_factory=dict)
 
 
 def table_name(source: str, endpoint: str) -> str:
@@ -78,6 +82,7 @@ def load_partitions(settings: Settings, warehouse: Warehouse, source: str, endpo
         ensure_raw_tables(session, source, endpoint)
         _rewrite_connections(session, settings)
         _rewrite_failures(session, settings, source, endpoint)
+        _rewrite_landings(session, settings, source, endpoint)
         loaded = _loaded_runs(session, source, endpoint)
         runs = {key: run_dir for key, run_dir in runs.items()
                 if loaded.get(key) != _landing_id(manifests[key]["run_id"], manifests[key]["finished_at"])}
@@ -86,9 +91,13 @@ def load_partitions(settings: Settings, warehouse: Warehouse, source: str, endpo
         runs = {key: run_dir for key, run_dir in runs.items() if key not in unchanged}
         manifests = {key: manifests[key] for key in runs}
         _replace_partitions(session, source, endpoint, record_path, runs, manifests)
+    by_partition: dict[str, int] = {}
+    for (_, partition), manifest in manifests.items():
+        by_partition[partition] = by_partition.get(partition, 0) + int(manifest["records"])
     return LoadResult(
-        pages=sum(len(m["pages"]) for m in manifests.values()), records=sum(int(m["records"]) for m in manifests.values()),
+        pages=sum(len(m["pages"]) for m in manifests.values()), records=sum(by_partition.values()),
         partitions=len(runs), duration_s=round(time.monotonic() - started, 3), unchanged=len(unchanged),
+        records_by_partition=by_partition,
     )
 
 
@@ -97,6 +106,7 @@ def ensure_raw_tables(session: Session, source: str, endpoint: str) -> None:
     session.execute(f"create table if not exists raw._manifests ({ddl(MANIFEST_COLUMNS)})")
     session.execute(f"create table if not exists raw._connections ({ddl(CONNECTION_COLUMNS)})")
     session.execute(f"create table if not exists raw._extraction_failures ({ddl(FAILURE_COLUMNS)})")
+    session.execute(f"create table if not exists raw._landings ({ddl(LANDING_COLUMNS)})")
     session.execute(f"create table if not exists {table_name(source, endpoint)} ({ddl(RECORD_COLUMNS)})")
 
 
@@ -139,6 +149,23 @@ def _loaded_runs(session: Session, source: str, endpoint: str) -> dict[tuple[str
     rows = session.rows("select tenant, partition_key, run_id, finished_at from raw._manifests "
                         "where source = ? and endpoint = ?", [source, endpoint])
     return {(tenant, key): _landing_id(run_id, finished) for tenant, key, run_id, finished in rows}
+
+
+def loaded_landings(warehouse: Warehouse) -> dict[tuple[str, str, str, str], tuple[str, datetime]]:
+    """(source, endpoint, tenant, partition_key) -> the landing raw holds, for every endpoint (empty before the
+    first load)."""
+    with warehouse.session(read_only=True) as session:
+        if not session.table_exists("raw", "_manifests"):
+            return {}
+        rows = session.rows("select source, endpoint, tenant, partition_key, run_id, finished_at from raw._manifests")
+    return {(source, endpoint, tenant, key): _landing_id(run_id, finished)
+            for source, endpoint, tenant, key, run_id, finished in rows}
+
+
+def landing_id(run_dir: Path) -> tuple[str, datetime]:
+    """What `loaded_landings` holds for a landing once it is loaded."""
+    manifest = json.loads((run_dir / MANIFEST).read_text(), parse_float=Decimal)
+    return _landing_id(manifest["run_id"], manifest["finished_at"])
 
 
 def _replace_partitions(session: Session, source: str, endpoint: str, record_path: str | None,
@@ -245,6 +272,17 @@ def _rewrite_connections(session: Session, settings: Settings) -> None:
         session.insert_columns("raw._connections", {
             "tenant": [c.name for c in settings.connections], "source": [c.source for c in settings.connections],
             "currency": [c.currency for c in settings.connections]})
+
+
+def _rewrite_landings(session: Session, settings: Settings, source: str, endpoint: str) -> None:
+    """When each configured connection last landed the endpoint, a re-landing that changed nothing included."""
+    configured = {c.name for c in settings.connections if c.source == source}
+    landed = {t: f for t, f in last_extracted(settings.raw_dir, source, endpoint).items() if t in configured}
+    session.execute("delete from raw._landings where source = ? and endpoint = ?", [source, endpoint])
+    if landed:
+        session.insert_columns("raw._landings", {
+            "source": [source] * len(landed), "endpoint": [endpoint] * len(landed), "tenant": list(landed),
+            "last_extracted_at": [_landing_id("", finished)[1] for finished in landed.values()]})
 
 
 def _rewrite_failures(session: Session, settings: Settings, source: str, endpoint: str) -> None:

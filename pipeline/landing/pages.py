@@ -103,6 +103,18 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 def complete_runs(raw_dir: Path, source: str, endpoint: str) -> dict[tuple[str, str], Path]:
     """(tenant, partition_key) -> the newest run dir that has a manifest (by its finished_at)."""
+    return {key: run_dir for key, (_, run_dir) in _newest_runs(raw_dir, source, endpoint).items()}
+
+
+def last_extracted(raw_dir: Path, source: str, endpoint: str) -> dict[str, str]:
+    """tenant -> when its newest complete landing of the endpoint (any partition) finished, ISO text."""
+    newest: dict[str, str] = {}
+    for (tenant, _), (finished, _) in _newest_runs(raw_dir, source, endpoint).items():
+        newest[tenant] = max(newest.get(tenant, ""), finished)
+    return {tenant: finished for tenant, finished in newest.items() if finished}
+
+
+def _newest_runs(raw_dir: Path, source: str, endpoint: str) -> dict[tuple[str, str], tuple[str, Path]]:
     newest: dict[tuple[str, str], tuple[str, Path]] = {}
     base = Path(raw_dir) / source / endpoint
     for manifest in base.glob(f"tenant=*/partition=*/run=*/{MANIFEST}"):
@@ -115,4 +127,4 @@ def complete_runs(raw_dir: Path, source: str, endpoint: str) -> dict[tuple[str, 
             continue
         if (tenant, key) not in newest or (finished, str(run_dir)) > (newest[(tenant, key)][0], str(newest[(tenant, key)][1])):
             newest[(tenant, key)] = (finished, run_dir)
-    return {k: v[1] for k, v in newest.items()}
+    return newest

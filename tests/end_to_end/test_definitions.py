@@ -34,11 +34,31 @@ def test_lineage_runs_from_extraction_through_dbt_to_the_serving_copy(graph):
     assert AssetKey(["marts", "fct_sales"]) in assets.get(AssetKey(["serving", "warehouse"])).parent_keys
 
 
-def test_date_windowed_assets_are_monthly_and_snapshots_are_not_partitioned(graph):
+def test_every_asset_shares_one_monthly_partitioning_with_single_run_backfills(graph):
+    """A UI backfill of any months over every asset is then one run (Dagster runs differently partitioned
+    assets apart: one run per dbt subset, as soon as its parents are done)."""
     _, assets = graph
-    sales = assets.get(AssetKey(["smartpyme", "sales"])).partitions_def
-    assert sales is not None and sales.get_first_partition_key() == "2025-01"
-    assert assets.get(AssetKey(["arrendasoft", "invoices"])).partitions_def is None
+    sales = assets.get(AssetKey(["smartpyme", "sales"]))
+    assert sales.partitions_def.get_first_partition_key() == "2025-01"
+    assert sales.partitions_def.timezone == "America/Bogota"  # the connections file's, not UTC
+    for key in assets.materializable_asset_keys:
+        node = assets.get(key)
+        assert node.partitions_def == sales.partitions_def, key
+        assert node.backfill_policy.max_partitions_per_run is None, key  # single run
+
+
+def test_freshness_checks_alerts_and_the_daily_job_leaves_them_out(graph):
+    defs, assets = graph
+    checks = {(key.asset_key.to_user_string(), key.name) for key in assets.asset_check_keys}
+    assert ("serving/warehouse", "freshness_check") in checks
+    assert ("smartpyme/sales", "freshness_check") in checks
+    assert ("raw/smartpyme__sales", "extracted_within_26_hours") in checks
+    assert {s.name for s in defs.sensors} >= {"freshness_checks_sensor", "alert_on_run_failure",
+                                               "alert_on_failed_checks"}
+    assert defs.get_schedule_def("source_freshness").cron_schedule == "0 6 * * *"
+    daily = defs.resolve_job_def("daily_job")
+    selected = {key.name for key in daily.asset_layer.asset_graph.asset_check_keys}
+    assert "freshness_check" not in selected and "extracted_within_26_hours" not in selected
 
 
 def test_warehouse_writers_share_one_pool_and_serpi_has_its_own(graph):

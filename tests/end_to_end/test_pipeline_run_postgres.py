@@ -11,29 +11,14 @@ from datetime import date
 
 import psycopg2
 import pytest
+from support import marts_difference, published_marts
 
 from pipeline.simulator.testing import start_simulator
 
 TODAY = date(2025, 6, 30)
 WINDOW = ("--start", "2025-04-01", "--end", TODAY.isoformat(), "--as-of", TODAY.isoformat())
 TENANTS = ["acme_ec", "tienda_sv", "contable_co", "inmobiliaria_co"]
-MARTS = ("fct_sales", "fct_sales_lines", "fct_purchases", "fct_inventory_valuation", "fct_invoice_balance_snapshots",
-         "fct_receivables", "rpt_receivables_aging", "fct_journal_lines", "fct_journal_balance",
-         "rpt_unbalanced_entries", "rpt_reconciliation", "rpt_quarantined_records", "rpt_connection_freshness")
-LINEAGE = {"run_id", "extracted_at", "last_extracted_at"}  # when and by which run: differs between two runs
-
 pytestmark = pytest.mark.xdist_group("postgres_runs")
-
-
-def marts(workspace) -> dict[str, list[tuple]]:
-    found = {}
-    for mart in MARTS:
-        columns = [name for (name,) in workspace.query(
-            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = ? "
-            "order by ordinal_position", [mart]) if name not in LINEAGE]
-        found[mart] = sorted((tuple(str(v) for v in row)
-                              for row in workspace.query(f"select {', '.join(columns)} from marts.{mart}")), key=repr)
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -76,26 +61,27 @@ def on_postgres(simulator, workspace_factory, postgres_server):
 def test_a_run_killed_while_building_then_rerun_gives_duckdbs_marts_to_the_cent(on_duckdb, on_postgres):
     workspace, result = on_postgres
     assert "postgresql://postgres@127.0.0.1:" in result.stdout and "0 mismatch" in result.stdout
-    assert marts(workspace) == marts(on_duckdb), _diff(marts(workspace), marts(on_duckdb))
+    on_pg, on_duck = published_marts(workspace), published_marts(on_duckdb)
+    assert on_pg == on_duck, marts_difference(on_pg, on_duck)
     assert not workspace.serving.exists()  # PIPELINE_SERVING does not apply: BI reads the marts schema
 
 
 def test_a_rerun_with_nothing_new_skips_the_build_and_keeps_the_marts(on_postgres):
     workspace, _ = on_postgres
-    before = marts(workspace)
+    before = published_marts(workspace)
     result = workspace.pipeline("run", *WINDOW)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "dbt build skipped" in result.stdout and marts(workspace) == before
+    assert "dbt build skipped" in result.stdout and published_marts(workspace) == before
 
 
 def test_a_run_killed_while_building_leaves_the_last_good_marts_published(simulator, on_postgres):
     workspace, _ = on_postgres
-    published = marts(workspace)
+    published = published_marts(workspace)
     (sale,), = workspace.query("select min(document_id) from marts.fct_receivables where tenant = 'tienda_sv' "
                                "and issue_date >= '2025-06-01'")  # in the look-back: re-extracted by every run
     simulator.control.mutate(source="smartpyme", tenant="tienda_sv", action="annul", id=int(sale))
     kill_while_building(workspace)
-    assert marts(workspace) == published  # a dashboard still reads the last good marts
+    assert published_marts(workspace) == published  # a dashboard still reads the last good marts
 
 
 def _since(path, offset: int) -> str:
@@ -132,7 +118,3 @@ def test_bi_role_reads_the_marts_and_nothing_else(on_postgres, postgres_server):
     with psycopg2.connect(host="127.0.0.1", port=postgres_server.port, user="metabase", password="bi-secret-for-tests",
                           dbname=database) as con, con.cursor() as cur, pytest.raises(psycopg2.Error):
         cur.execute("delete from marts.fct_sales")
-
-
-def _diff(a, b):
-    return {k: (sorted(set(a[k]) - set(b[k]))[:3], sorted(set(b[k]) - set(a[k]))[:3]) for k in a if a[k] != b[k]}
