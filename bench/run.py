@@ -1,15 +1,17 @@
 """`make bench`: run the scenarios against the simulators, write bench/results/<scenario>.json and
 bench/results/README.md (one markdown table). Never part of `make test`.
 
-    .venv/bin/python -m bench.run                 # everything, 3 repeats (about an hour on 2 shared cores)
-    .venv/bin/python -m bench.run --quick         # scale 2, 1 repeat, into bench/results/quick (about 4 min)
+    .venv/bin/python -m bench.run                 # everything, 3 repeats (about 1 h 45 min on 2 shared cores)
+    .venv/bin/python -m bench.run --quick         # small scales, 1 repeat, into bench/results/quick (~11 min)
     .venv/bin/python -m bench.run --scenarios extraction,dlt --scale 30 --repeat 5
     .venv/bin/python -m bench.run --scenarios extraction,dlt,load --endpoints arrendasoft/invoices \
         --scale 300 --results bench/results/arrendasoft-scale300
+    .venv/bin/python -m bench.run --scenarios endtoend,incremental   # about 40 min
     .venv/bin/python -m bench.run --rebuild       # recompute tables from stored samples, no measuring
 
 The extraction family (extraction, dlt, load) and the warehouse family (transform, noop, memory) each start
-their own simulator subprocess; see scenarios.py for what each measures.
+their own simulator subprocess; see scenarios.py for what each measures. The end-to-end family (endtoend,
+incremental) starts one simulator per scale; see endtoend.py.
 """
 
 from __future__ import annotations
@@ -20,17 +22,20 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import results, scenarios
+from bench import endtoend, results, scenarios
 from bench.dlt_env import dlt_version, ensure_dlt_venv
 from bench.simulator import REPO
 
-SCENARIOS = ("extraction", "dlt", "load", "transform", "noop", "memory")
+SCENARIOS = ("extraction", "dlt", "load", "transform", "noop", "memory", "endtoend", "incremental")
 EXTRACTION_FAMILY = {"extraction", "dlt", "load"}
 WAREHOUSE_FAMILY = {"transform", "noop", "memory"}
+ENDTOEND_FAMILY = {"endtoend", "incremental"}
 # Scale 50 over 2025: ~36,000 SmartPyme sales per tenant, long enough to time at 50 ms latency.
 # Scale 260 over 2025: >= 1,000,000 SmartPyme sale lines and >= 1,000,000 SERPI journal lines in total.
-FULL = {"scale": 50.0, "big_scale": 260.0, "repeat": 3}
-QUICK = {"scale": 2.0, "big_scale": 2.0, "repeat": 1}
+# endtoend: SmartPyme sales + Arrendasoft invoices over 2025 are about 2,010 x scale records: scale 38 is
+# 76,338 (the issue's ~77,000), scale 190 is 384,558 (5x). incremental: history scales H and 10 x H.
+FULL = {"scale": 50.0, "big_scale": 260.0, "repeat": 3, "endtoend_scales": "38,190", "incremental_scales": "5,50"}
+QUICK = {"scale": 2.0, "big_scale": 2.0, "repeat": 1, "endtoend_scales": "1,5", "incremental_scales": "1,10"}
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -38,13 +43,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="scale 2, 1 repeat, results in bench/results/quick (about 4 minutes)",
+        help="small scales, 1 repeat, results in bench/results/quick (about 11 minutes)",
     )
     parser.add_argument(
         "--scenarios", default=",".join(SCENARIOS), help=f"comma-separated subset of {SCENARIOS}"
     )
     parser.add_argument("--scale", type=float, help="simulator scale of the extraction scenarios")
     parser.add_argument("--big-scale", type=float, help="simulator scale of transform/noop/memory")
+    parser.add_argument(
+        "--endtoend-scales", help="endtoend: comma-separated simulator scales (default 38,190; --quick 1,5)"
+    )
+    parser.add_argument(
+        "--incremental-scales", help="incremental: history scales H,10H (default 5,50; --quick 1,10)"
+    )
     parser.add_argument("--repeat", type=int, help="samples per contender (default 3; --quick 1)")
     parser.add_argument(
         "--endpoints",
@@ -82,6 +93,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     for key, value in defaults.items():
         if getattr(args, key) is None:
             setattr(args, key, value)
+    for key in ("endtoend_scales", "incremental_scales"):
+        setattr(args, key, tuple(float(v) for v in getattr(args, key).split(",") if v.strip()))
     return args
 
 
@@ -96,6 +109,7 @@ def rebuild(args: argparse.Namespace) -> int:
     for family, rebuilder in (
         (EXTRACTION_FAMILY, scenarios.rebuild_extraction_family),
         (WAREHOUSE_FAMILY, scenarios.rebuild_warehouse_family),
+        (ENDTOEND_FAMILY, endtoend.rebuild_endtoend_family),
     ):
         stored = [
             json.loads((results.RESULTS / f"{name}.json").read_text())
@@ -121,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     default_results = results.RESULTS / "quick" if args.quick else results.RESULTS
     results.use_results_dir(args.results or default_results)
-    dlt_python = ensure_dlt_venv() if "dlt" in args.scenarios and not args.rebuild else None
+    wants_dlt = {"dlt", "endtoend"} & set(args.scenarios)
+    dlt_python = ensure_dlt_venv() if wants_dlt and not args.rebuild else None
     bench = scenarios.Bench(
         work=args.work,
         scale=args.scale,
@@ -152,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     if WAREHOUSE_FAMILY & set(args.scenarios):
         log(f"warehouse family at scale {args.big_scale}: {sorted(WAREHOUSE_FAMILY & set(args.scenarios))}")
         done += scenarios.measure_warehouse_family(bench)
+    if ENDTOEND_FAMILY & set(args.scenarios):
+        log(
+            f"end-to-end family, scales {args.endtoend_scales} / {args.incremental_scales}: "
+            f"{sorted(ENDTOEND_FAMILY & set(args.scenarios))}"
+        )
+        done += endtoend.measure_endtoend_family(bench, args.endtoend_scales, args.incremental_scales)
     for result in done:
         log(f"wrote {results.write_scenario(result, common)}")
     command = "python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)

@@ -396,7 +396,7 @@ def rebuild_warehouse_family(stored: list[dict], scenarios: tuple[str, ...]) -> 
 # ---------------------------------------------------------------- warehouse family
 
 
-def pipeline_run(env: dict, start: date, end: date, as_of: date) -> procs.Finished:
+def pipeline_run(env: dict, start: date, end: date, as_of: date, *options: str) -> procs.Finished:
     return procs.run(
         [
             str(REPO / ".venv" / "bin" / "pipeline"),
@@ -407,6 +407,7 @@ def pipeline_run(env: dict, start: date, end: date, as_of: date) -> procs.Finish
             end.isoformat(),
             "--as-of",
             as_of.isoformat(),
+            *options,
         ],
         env=env,
         cwd=REPO,
