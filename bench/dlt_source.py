@@ -3,8 +3,8 @@
 Runs inside bench/.venv-dlt (it never imports the pipeline). The spec file names, per tenant, the base URL
 and the environment variables holding the credentials; the window is one paging sequence per tenant (the
 way a dlt user would configure it), tenants as parallelized resources. Arrendasoft login auth is done here
-with one POST /login (rest_api has no login-then-bearer auth type), then a bearer token. A spec with
-"endpoints" (a list of {"endpoint", "tenants"}) loads several endpoints in one dlt pipeline.
+with one POST /login (rest_api has no login-then-bearer auth type), then a bearer token. The spec's
+"endpoints" (a list of {"endpoint", "tenants"}) are loaded in one dlt pipeline.
 
     bench/.venv-dlt/bin/python bench/dlt_source.py SPEC.json
 prints one JSON line: {"records", "seconds" (extract+normalize+load), "extract_s", "normalize_s", "load_s",
@@ -80,7 +80,7 @@ RESOURCES = {"smartpyme/sales": smartpyme_resource, "arrendasoft/invoices": arre
 
 def main() -> None:
     spec = json.loads(Path(sys.argv[1]).read_text())
-    groups = spec.get("endpoints") or [{"endpoint": spec["endpoint"], "tenants": spec["tenants"]}]
+    groups = spec["endpoints"]
     resources = [RESOURCES[group["endpoint"]](tenant, spec) for group in groups for tenant in group["tenants"]]
     source = rest_api_source(
         {

@@ -16,7 +16,6 @@ Arrendasoft invoices (only those connections of the demo) at 50 ms latency, wind
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -34,13 +33,13 @@ from bench.scenarios import (
     START,
     TODAY,
     Bench,
-    _credential_env,
     _step,
     pipeline_run,
+    run_dlt_spec,
     run_limit,
     served,
 )
-from bench.simulator import REPO, Simulator
+from bench.simulator import Simulator
 
 ENDPOINTS = ("smartpyme/sales", "arrendasoft/invoices")
 SOURCES = tuple(endpoint.split("/")[0] for endpoint in ENDPOINTS)
@@ -130,38 +129,7 @@ def run_product(bench: Bench, env: dict, connections: Path) -> dict[str, Any]:
 
 def run_dlt_both(bench: Bench, env: dict, connections: Path) -> dict[str, Any]:
     """One dlt pipeline, the tenants of both endpoints as parallelized resources (bench/dlt_source.py)."""
-    from pipeline.sources import load_settings
-
-    work = bench.fresh("endtoend-dlt")
-    settings = load_settings(connections, environ=env)
-    groups = [
-        {
-            "endpoint": endpoint,
-            "tenants": [
-                {"name": c.name, "base_url": c.url, "env": _credential_env(connections, c.name)}
-                for c in settings.connections
-                if c.source == endpoint.split("/")[0]
-            ],
-        }
-        for endpoint in ENDPOINTS
-    ]
-    spec = work / "spec.json"
-    spec.write_text(
-        json.dumps(
-            {
-                "endpoints": groups,
-                "start": START.isoformat(),
-                "end": TODAY.isoformat(),
-                "work_dir": str(work),
-                "loader_file_format": None if bench.dlt_file_format == "default" else bench.dlt_file_format,
-            }
-        )
-    )
-    try:
-        command = [str(bench.dlt_python), str(REPO / "bench" / "dlt_source.py"), str(spec)]
-        finished = procs.run(command, env=env, cwd=work).check()
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    finished = run_dlt_spec(bench, env, "endtoend-dlt", connections, ENDPOINTS)
     reported = finished.json_line()
     return {
         "wall_s": finished.wall_s,
@@ -225,16 +193,12 @@ def measure_endtoend(bench: Bench, scales: tuple[float, ...]) -> tuple[list[dict
                         f"{sample['records_per_s']:>8,.0f} records/s, peak {sample['peak_rss_mib']:6.0f} MiB, "
                         f"{sample['requests_served']:,} requests"
                     )
-    parameters = {
-        "scale": list(scales),
-        "window": [START.isoformat(), TODAY.isoformat()],
-        "latency_ms": LATENCY_MS,
-        "endpoints": list(ENDPOINTS),
-        "volume": volumes,
-        "repeat": bench.repeat,
-        "dlt_file_format": bench.dlt_file_format,
-    }
-    return samples, failures, parameters
+    return samples, failures, {**_parameters(bench, scales, volumes), "dlt_file_format": bench.dlt_file_format}
+
+
+def _parameters(bench: Bench, scales: tuple[float, ...], volumes: dict) -> dict[str, Any]:
+    return {"scale": list(scales), "window": [START.isoformat(), TODAY.isoformat()], "latency_ms": LATENCY_MS,
+            "endpoints": list(ENDPOINTS), "volume": volumes, "repeat": bench.repeat}
 
 
 def endtoend_view(samples: list[dict], failures: list[str], parameters: dict) -> ScenarioResult:
@@ -352,15 +316,7 @@ def measure_incremental(bench: Bench, scales: tuple[float, ...]) -> tuple[list[d
                 bench, sim, product_env(bench, credentials, connections, work), scale, steps, failures
             )
         shutil.rmtree(work, ignore_errors=True)
-    parameters = {
-        "scale": list(scales),
-        "window": [START.isoformat(), TODAY.isoformat()],
-        "latency_ms": LATENCY_MS,
-        "endpoints": list(ENDPOINTS),
-        "volume": volumes,
-        "repeat": bench.repeat,
-    }
-    return steps, failures, parameters
+    return steps, failures, _parameters(bench, scales, volumes)
 
 
 def incremental_view(steps: list[dict], failures: list[str], parameters: dict) -> ScenarioResult:

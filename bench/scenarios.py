@@ -114,35 +114,32 @@ def run_pipeline(bench: Bench, env: dict, connections: Path, endpoint: str, load
 
 
 def run_dlt(bench: Bench, env: dict, connections: Path, endpoint: str) -> dict[str, Any]:
+    finished = run_dlt_spec(bench, env, "dlt", connections, (endpoint,))
+    return {**finished.json_line(), "wall_s": finished.wall_s, "peak_rss_mib": finished.peak_rss_bytes / MIB}
+
+
+def run_dlt_spec(bench: Bench, env: dict, label: str, connections: Path, endpoints: tuple[str, ...]) -> procs.Finished:
+    """bench/dlt_source.py in the dlt venv: one dlt pipeline over every tenant of `endpoints`, START..TODAY."""
     from pipeline.sources import load_settings
 
-    work = bench.fresh("dlt")
-    source = endpoint.split("/")[0]
-    tenants = [
-        {"name": c.name, "base_url": c.url, "env": _credential_env(connections, c.name)}
-        for c in load_settings(connections, environ=env).connections
-        if c.source == source
+    work = bench.fresh(label)
+    settings = load_settings(connections, environ=env)
+    groups = [
+        {"endpoint": endpoint, "tenants": [
+            {"name": c.name, "base_url": c.url, "env": _credential_env(connections, c.name)}
+            for c in settings.connections if c.source == endpoint.split("/")[0]]}
+        for endpoint in endpoints
     ]
     spec = work / "spec.json"
-    spec.write_text(
-        json.dumps(
-            {
-                "endpoint": endpoint,
-                "tenants": tenants,
-                "start": START.isoformat(),
-                "end": TODAY.isoformat(),
-                "work_dir": str(work),
-                "loader_file_format": None if bench.dlt_file_format == "default" else bench.dlt_file_format,
-            }
-        )
-    )
+    spec.write_text(json.dumps({
+        "endpoints": groups, "start": START.isoformat(), "end": TODAY.isoformat(), "work_dir": str(work),
+        "loader_file_format": None if bench.dlt_file_format == "default" else bench.dlt_file_format,
+    }))
     try:
-        finished = procs.run(
-            [str(bench.dlt_python), str(REPO / "bench" / "dlt_source.py"), str(spec)], env=env, cwd=work
-        ).check()
+        command = [str(bench.dlt_python), str(REPO / "bench" / "dlt_source.py"), str(spec)]
+        return procs.run(command, env=env, cwd=work).check()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {**finished.json_line(), "wall_s": finished.wall_s, "peak_rss_mib": finished.peak_rss_bytes / MIB}
 
 
 def _credential_env(connections: Path, name: str) -> dict[str, str]:
