@@ -5,8 +5,10 @@ Rules are checked in order: an endpoint's own, then its source's, then DEFAULT_R
 
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
@@ -47,11 +49,22 @@ class Reply:
 
     @property
     def retry_after(self) -> float | None:
+        """Seconds to wait: Retry-After as a number of seconds or as an HTTP date (RFC 9110); None if absent
+        or unreadable."""
         value = self.headers.get("retry-after")
-        try:
-            return max(0.0, float(value)) if value is not None else None
-        except ValueError:
+        if value is None:
             return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:  # "-0000": UTC by RFC 5322
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
     def envelope(self, key: str) -> Any:
         body = self.json()

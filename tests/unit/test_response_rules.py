@@ -3,6 +3,9 @@ before the defaults."""
 
 from __future__ import annotations
 
+import email.utils
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 
@@ -28,8 +31,14 @@ def test_a_429_is_rate_limited_with_or_without_retry_after():
     assert classify(bare, ()).action is Action.RATE_LIMITED and bare.retry_after is None
 
 
-def test_retry_after_that_is_not_a_number_of_seconds_is_ignored():
-    assert answer(429, headers={"Retry-After": "Wed, 21 Oct 2025 07:28:00 GMT"}).retry_after is None
+def test_retry_after_as_an_http_date_is_the_time_left_until_it():
+    soon = email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= answer(429, headers={"Retry-After": soon}).retry_after <= 30
+    assert answer(429, headers={"Retry-After": "Wed, 21 Oct 2025 07:28:00 GMT"}).retry_after == 0.0  # past
+
+
+def test_retry_after_that_cannot_be_read_is_ignored():
+    assert answer(429, headers={"Retry-After": "soon"}).retry_after is None
     assert answer(429, headers={"Retry-After": "-3"}).retry_after == 0.0
 
 
