@@ -169,7 +169,10 @@ class PostgresWarehouse(Warehouse):
     def _grant(self, cur: Any) -> None:
         cur.execute(f"grant usage on schema {PUBLISHED} to {READERS}")
         cur.execute(f"grant select on all tables in schema {PUBLISHED} to {READERS}")
-        cur.execute(f"revoke all on schema {BUILD} from {READERS}")
+        # After a first publication there is no build schema until the next build: nothing to revoke then.
+        cur.execute("select 1 from pg_namespace where nspname = %s", [BUILD])
+        if cur.fetchone():
+            cur.execute(f"revoke all on schema {BUILD} from {READERS}")
 
     def grant_reader(self, role: str, password: str | None) -> str:
         """Create or update a login role that may read the published marts (and nothing else); returns what
