@@ -34,9 +34,10 @@ test: install duckdb-lts
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-## The Dagster deployment: webserver and daemon on PostgreSQL storage, a UI backfill, a schedule tick, an alert.
+## The Dagster deployment: webserver, daemon and Celery workers (Redis broker) on PostgreSQL storage, UI backfills
+## (also beside sensors, schedule ticks and a second run on one machine), live `pipeline run`s, a schedule tick, an alert.
 deployment-test: install
-	scripts/system-packages postgresql
+	scripts/system-packages postgresql redis
 	$(BIN)/pytest -m deployment tests/deployment
 
 ## The reliability matrix (kills, fault storms, schema drift, bad records), with its table (about 15 min).

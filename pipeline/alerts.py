@@ -1,5 +1,5 @@
-"""Alerts: a failed run, or a run whose ERROR checks failed (a stale connection, an overdue freshness check),
-posted as JSON to the webhook named by PIPELINE_ALERT_WEBHOOK.
+"""Alerts: a failed run, a run whose ERROR checks failed (a stale connection), or an asset past its freshness
+deadline, posted as JSON to the webhook named by PIPELINE_ALERT_WEBHOOK.
 
 The body is Slack's incoming-webhook shape (`text`) with the details beside it (`pipeline`), so a Slack or
 Teams webhook works as is and an email relay or an incident tool can read the details. The URL usually holds
@@ -49,3 +49,8 @@ def failed_run_text(run_id: str, job: str, reason: str) -> str:
 def failed_checks_text(run_id: str, job: str, checks: list[str]) -> str:
     shown = ", ".join(checks[:5]) + (f" and {len(checks) - 5} more" if len(checks) > 5 else "")
     return f"pipeline: run {run_id[:8]} ({job}) succeeded, but {len(checks)} ERROR checks failed: {shown}"
+
+
+def overdue_assets_text(assets: list[str]) -> str:
+    shown = ", ".join(assets[:5]) + (f" and {len(assets) - 5} more" if len(assets) > 5 else "")
+    return f"pipeline: {len(assets)} assets missed their freshness deadline (last night's run is overdue): {shown}"

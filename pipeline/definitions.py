@@ -25,12 +25,12 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from pipeline.assets.dbt import SERVING_KEY, build_dbt_assets, dbt_graph
 from pipeline.assets.extraction import MONTH_FORMAT, build_extraction_assets, monthly_partitions
-from pipeline.assets.freshness import last_update_checks, source_freshness_check, source_freshness_schedule
+from pipeline.assets.freshness import nightly_freshness, source_freshness_check, source_freshness_schedule
 from pipeline.assets.resources import AS_OF_TAG, END_TAG, PipelineSettings
 from pipeline.config import Settings
 from pipeline.executors import executor_from_environment
 from pipeline.extract.model import Source
-from pipeline.sensors import alert_on_failed_checks, alert_on_run_failure
+from pipeline.sensors import alert_on_failed_checks, alert_on_overdue_assets, alert_on_run_failure
 from pipeline.sources import SOURCES
 
 # Single-run backfills and pools are what this design needs; Dagster marks them beta.
@@ -78,20 +78,20 @@ def _refresh_schedule(settings: Settings, source: Source) -> ScheduleDefinition:
 
 
 def build_definitions(settings: Settings, sources: dict[str, Source] = SOURCES) -> Definitions:
-    extraction = build_extraction_assets(settings, sources)
-    dbt = build_dbt_assets(monthly_partitions(settings))
     cron = daily_cron()
+    freshness = nightly_freshness(cron, settings.timezone)
+    extraction = build_extraction_assets(settings, sources, freshness)
+    dbt = build_dbt_assets(monthly_partitions(settings), freshness)
 
     used = {c.source for c in settings.connections}
     refreshes = [_refresh_schedule(settings, s) for s in sources.values() if s.refresh and s.name in used]
     watched = [a.key for a in extraction if a.key.path[0] != "raw"] + [SERVING_KEY]
-    freshness, freshness_sensor = last_update_checks(watched, cron, settings.timezone)
     source_freshness = source_freshness_check(dbt_graph())
     source_schedule = source_freshness_schedule(source_freshness, cron, settings.timezone)
 
-    # Freshness is judged at the deadline, by its own sensor and schedule, not by the run it judges.
-    everything = define_asset_job(DAILY_JOB, selection=AssetSelection.all() - AssetSelection.checks(
-        *freshness, source_freshness), description="Every source, every load, dbt build, publication.")
+    # Freshness is judged at the deadline, by its own schedule, not by the run it judges.
+    everything = define_asset_job(DAILY_JOB, selection=AssetSelection.all() - AssetSelection.checks(source_freshness),
+                                  description="Every source, every load, dbt build, publication.")
 
     @schedule(job=everything, cron_schedule=cron, execution_timezone=settings.timezone,
               default_status=DefaultScheduleStatus.RUNNING)
@@ -101,10 +101,10 @@ def build_definitions(settings: Settings, sources: dict[str, Source] = SOURCES) 
 
     return Definitions(
         assets=[*extraction, *dbt],
-        asset_checks=[*freshness, source_freshness],
+        asset_checks=[source_freshness],
         jobs=[everything, source_schedule.job, *(s.job for s in refreshes)],
         schedules=[daily, source_schedule, *refreshes],
-        sensors=[freshness_sensor, alert_on_run_failure, alert_on_failed_checks],
+        sensors=[alert_on_overdue_assets(watched), alert_on_run_failure, alert_on_failed_checks],
         resources={"pipeline": PipelineSettings()},
         executor=executor_from_environment(),
     )

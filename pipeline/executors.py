@@ -3,8 +3,9 @@
 - `multiprocess` (default): each step in its own process on the run worker's host; extraction steps of
   different endpoints run side by side (pools still keep warehouse writers and SERPI one at a time).
 - `in_process`: every step in the run worker (least memory, no parallel steps).
-- `celery`: steps as Celery tasks on workers on other hosts (`pip install dagster-celery`, broker from
-  PIPELINE_CELERY_BROKER; workers run `dagster-celery worker start -A dagster_celery.app`).
+- `celery`: steps as Celery tasks on workers on other hosts (dagster-celery, installed with the pipeline). The
+  broker and result backend are PIPELINE_CELERY_BROKER (e.g. `redis://broker-host:6379/0`); workers run
+  `dagster-celery worker start -A dagster_celery.app -y deploy/celery.yaml` with the same environment.
 - `k8s`: each step as a Kubernetes Job (`pip install dagster-k8s`; image and namespace in the job's run
   config, see the README).
 
@@ -19,6 +20,7 @@ import os
 from dagster import ExecutorDefinition, in_process_executor, multiprocess_executor
 
 EXECUTOR_VARIABLE = "PIPELINE_EXECUTOR"
+BROKER_VARIABLE = "PIPELINE_CELERY_BROKER"
 _PLUGINS = {  # name -> (module, attribute, package to install)
     "celery": ("dagster_celery", "celery_executor", "dagster-celery"),
     "k8s": ("dagster_k8s", "k8s_job_executor", "dagster-k8s"),
@@ -44,6 +46,10 @@ def executor_from_environment() -> ExecutorDefinition:
     except ImportError:
         raise ExecutorUnavailable(f"{EXECUTOR_VARIABLE}={name}: the package {package} is not installed here "
                                   f"(pip install {package} on every host of the deployment)") from None
-    if name == "celery" and os.environ.get("PIPELINE_CELERY_BROKER"):
-        return executor.configured({"broker": {"env": "PIPELINE_CELERY_BROKER"}}, name="celery_executor")
+    if name == "celery":
+        if not os.environ.get(BROKER_VARIABLE):
+            raise ExecutorUnavailable(f"{EXECUTOR_VARIABLE}=celery: set {BROKER_VARIABLE} to the broker's URL "
+                                      "(e.g. redis://broker-host:6379/0), the same on the workers")
+        broker = {"env": BROKER_VARIABLE}
+        return executor.configured({"broker": broker, "backend": broker}, name="celery_executor")
     return executor

@@ -1,35 +1,93 @@
 """Every `pipeline run` in the Dagster UI's history, at a cost that does not dominate the run.
 
-The run executes on an in-memory instance; when it ends, its run record, snapshots and events are copied into
-DAGSTER_HOME's instance. Measured here (bench/results), Dagster's SQLite event log writes each event in its
-own transactions: about 15 ms an event, 8 s of a 16 s rerun that changed nothing. Copied afterwards, all of a
-run's events go in one transaction per database file: about 2 ms an event. What it gives up: the UI shows the
-run once it has ended, not while it runs, and a run killed with SIGKILL is not recorded (its pages and marts
-are handled as any killed run's). A PostgreSQL-backed instance (deploy/dagster.yaml) keeps its connections
-open and needs no such help; runs launched by the daemon or the UI are recorded live, as always.
+On a PostgreSQL-backed instance (deploy/dagster.yaml) the run executes on DAGSTER_HOME's instance itself: the
+UI shows it, its steps and its logs while it runs. Its host and process are tags, so a run whose process was
+killed is marked failed by the next `pipeline run` on that host (`fail_killed_runs`), not left "started".
+
+On the default SQLite instance, Dagster writes each event in its own transactions: about 15 ms an event, 8 s
+of a 16 s rerun that changed nothing (bench/results). There the run executes on an in-memory instance and,
+when it ends, its run record, snapshots and events are copied into DAGSTER_HOME's instance, in one
+transaction per database file: about 2 ms an event. What that gives up: the UI shows the run once it has
+ended, and a run killed with SIGKILL is not recorded (its pages and marts are handled as any killed run's).
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import socket
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
-from dagster import DagsterInstance
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.debug import DebugRunPayload
 from dagster._core.events import EVENT_TYPE_TO_PIPELINE_RUN_STATUS
 from dagster._core.events.log import EventLogEntry
-from dagster._core.storage.event_log import SqliteEventLogStorage
+from dagster._core.storage.event_log import ConsolidatedSqliteEventLogStorage, SqliteEventLogStorage
+from dagster._serdes import ConfigurableClassData
 from dagster._time import datetime_from_timestamp
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from pipeline.instance import INSTANCE_SETTINGS
 
+HOST_TAG = "pipeline/host"
+PID_TAG = "pipeline/pid"
+PROCESS_STARTED_TAG = "pipeline/process_started"  # with the pid: a pid the system gave to another process since
+
 
 def run_instance() -> DagsterInstance:
-    """Where `pipeline run` executes: in memory, with the settings of DAGSTER_HOME's dagster.yaml that matter
-    while running (the extractor's log lines captured into the run's log)."""
+    """Where `pipeline run` executes when it is copied afterwards: in memory, with the settings of DAGSTER_HOME's
+    dagster.yaml that matter while running (the extractor's log lines captured into the run's log)."""
     return DagsterInstance.ephemeral(settings=INSTANCE_SETTINGS)
+
+
+def records_live(instance: DagsterInstance) -> bool:
+    """True when the instance's event log takes events as they happen at little cost (not SQLite's)."""
+    return not isinstance(instance.event_log_storage, SqliteEventLogStorage | ConsolidatedSqliteEventLogStorage)
+
+
+def without_captured_output(instance: DagsterInstance) -> DagsterInstance:
+    """The same instance (storage, settings, pools) without capturing each step's stdout and stderr to files:
+    the default capture starts two `tail` and two Python watcher processes per step, which a run of 30 steps
+    in one process pays for nothing (its events and log lines are recorded all the same; the terminal shows
+    its output)."""
+    quiet = ConfigurableClassData("dagster._core.storage.noop_compute_log_manager", "NoOpComputeLogManager", "{}")
+    return DagsterInstance.from_ref(instance.get_ref()._replace(compute_logs_data=quiet))
+
+
+def process_tags() -> dict[str, str]:
+    """This process, as tags of the run it executes."""
+    return {HOST_TAG: socket.gethostname(), PID_TAG: str(os.getpid()),
+            PROCESS_STARTED_TAG: _process_started(os.getpid()) or ""}
+
+
+def fail_killed_runs(instance: DagsterInstance) -> list[str]:
+    """Mark failed every run this host's `pipeline run` started whose process is gone (killed, or its host
+    rebooted), and free the pool slots it held; returns their run ids."""
+    host = socket.gethostname()
+    runs = instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING],
+                                        tags={HOST_TAG: host}))
+    failed = []
+    for run in runs:
+        pid = run.tags.get(PID_TAG, "")
+        if pid.isdigit() and _process_started(int(pid)) == run.tags.get(PROCESS_STARTED_TAG):
+            continue  # still running
+        instance.report_run_failed(run, f"the process that ran it (pid {pid} on {host}) is gone: killed, or its "
+                                        "host restarted; the next run repeats what it did not finish")
+        if instance.event_log_storage.supports_global_concurrency_limits:
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        failed.append(run.run_id)
+    return failed
+
+
+def _process_started(pid: int) -> str | None:
+    """When the process started, in clock ticks since boot (Linux /proc); None when there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
 
 
 def record_run(source: DagsterInstance, run_id: str, target: DagsterInstance) -> None:

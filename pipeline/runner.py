@@ -17,7 +17,14 @@ from pipeline.config import Settings
 from pipeline.definitions import DAILY_JOB, build_definitions, lookback_start, range_tags
 from pipeline.filesystem import why_unwritable
 from pipeline.landing.load import loaded_landings
-from pipeline.run_history import record_run, run_instance
+from pipeline.run_history import (
+    fail_killed_runs,
+    process_tags,
+    record_run,
+    records_live,
+    run_instance,
+    without_captured_output,
+)
 from pipeline.sources import SOURCES
 from pipeline.summary import RunReport, print_report, read_findings
 from pipeline.warehouse import WarehouseUnavailable
@@ -102,14 +109,44 @@ def _selection(defs, select: str | None) -> list | None:
     return list(AssetSelection.from_string(select).resolve(defs.resolve_asset_graph()))
 
 
-def _record(instance: DagsterInstance, run_id: str, console: Console) -> None:
+def _history(request: RunRequest, console: Console) -> DagsterInstance | None:
+    """DAGSTER_HOME's instance when the run is to be on record (None: not, or it cannot be opened)."""
+    if not request.record:
+        return None
+    try:
+        return DagsterInstance.get()
+    except Exception as error:  # storage down: the marts are built either way
+        _not_recorded(console, "this run", error)
+        return None
+
+
+def _not_recorded(console: Console, what: str, error: Exception) -> None:
+    console.print(f"  warning: {what} not recorded in DAGSTER_HOME's history "
+                  f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})", highlight=False)
+
+
+def _record(instance: DagsterInstance, run_id: str, history: DagsterInstance, console: Console) -> None:
     """Into DAGSTER_HOME's history; a history that cannot be written costs the run nothing but a warning."""
     try:
-        record_run(instance, run_id, DagsterInstance.get())
+        record_run(instance, run_id, history)
     except Exception as error:  # storage down, a locked SQLite file: the marts are built either way
-        console.print(f"  warning: run {run_id[:8]} not recorded in DAGSTER_HOME's history "
-                      f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})",
+        _not_recorded(console, f"run {run_id[:8]}", error)
+
+
+def _live_instance(history: DagsterInstance | None, console: Console) -> DagsterInstance | None:
+    """DAGSTER_HOME's instance when the run can execute on it, recorded as it happens (PostgreSQL storage);
+    runs of this host's earlier `pipeline run`s whose process is gone are marked failed first."""
+    if history is None or not records_live(history):
+        return None
+    try:
+        killed = fail_killed_runs(history)
+    except Exception as error:  # the history's storage hiccups: the run itself need not wait for it
+        _not_recorded(console, "the end of killed runs", error)
+        killed = []
+    for run_id in killed:
+        console.print(f"  run {run_id[:8]} was killed before it ended: marked failed in the Dagster history",
                       highlight=False)
+    return without_captured_output(history)
 
 
 def _alert(run_id: str, report: RunReport) -> None:
@@ -147,8 +184,12 @@ def run_pipeline(settings: Settings, request: RunRequest, console: Console | Non
         f"{len(settings.connections)} connections, warehouse {settings.warehouse.describe()}"
     )
     started = time.monotonic()
+    history = _history(request, console)
+    live = _live_instance(history, console)
+    if live is not None:
+        tags.update(process_tags())
+    instance = live or run_instance()
     attach_listener(TerminalProgress(console))
-    instance = run_instance()
     try:
         # The daily job's definition, so the UI's history names the job the schedule runs too.
         result = defs.resolve_job_def(DAILY_JOB).execute_in_process(
@@ -156,8 +197,8 @@ def run_pipeline(settings: Settings, request: RunRequest, console: Console | Non
             asset_selection=_selection(defs, request.select))
     finally:
         attach_listener(None)
-    if request.record:
-        _record(instance, result.run_id, console)
+    if history is not None and live is None:
+        _record(instance, result.run_id, history, console)
     step_names = {key.to_python_identifier(): key.to_user_string()
                   for key in defs.resolve_asset_graph().get_all_asset_keys()}
     report = RunReport.from_result(result, time.monotonic() - started, step_names)

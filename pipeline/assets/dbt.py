@@ -24,6 +24,7 @@ from dagster import (
     AssetsDefinition,
     BackfillPolicy,
     Failure,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     PartitionsDefinition,
@@ -92,10 +93,10 @@ def dbt_graph() -> DbtGraph:
     return DbtGraph(json.loads(ensure_manifest().read_text()))
 
 
-def build_dbt_assets(months: PartitionsDefinition) -> list[AssetsDefinition]:
+def build_dbt_assets(months: PartitionsDefinition, freshness: FreshnessPolicy | None = None) -> list[AssetsDefinition]:
     """Partitioned like the extraction assets, so a backfill of any months over everything is one run (Dagster
     runs differently partitioned assets apart). A build reads every landed month: its materialization of a
-    range of months means "the marts, with these months (re)loaded"."""
+    range of months means "the marts, with these months (re)loaded". `freshness` is the publication's policy."""
     graph = dbt_graph()
     monthly = {"partitions_def": months, "backfill_policy": BackfillPolicy.single_run()}
 
@@ -117,12 +118,10 @@ def build_dbt_assets(months: PartitionsDefinition) -> list[AssetsDefinition]:
                 return
             warehouse.record_built_state(None)
             _return_free_memory()
-            target = dbt_runner.target_dir(settings.data_dir, f"{warehouse.engine}:{warehouse.describe()}")
             log_dir = settings.data_dir / "logs"
             say(context, f"dbt build: log at {log_dir / 'dbt.log'}")
-            result = dbt_runner.invoke("build", *(_select_args(selection)),
-                                       env={**warehouse.dbt_environment(), "PIPELINE_AS_OF": as_of.isoformat()},
-                                       target=target, log_dir=log_dir)
+            result = warehouse.run_dbt("build", *(_select_args(selection)), data_dir=settings.data_dir,
+                                       env={"PIPELINE_AS_OF": as_of.isoformat()})
             yield from _events(context, graph, result, _row_counts(warehouse, result) if result.success else {})
             if not result.success:
                 raise Failure(description=_failure_text(result, graph),
@@ -131,6 +130,7 @@ def build_dbt_assets(months: PartitionsDefinition) -> list[AssetsDefinition]:
             warehouse.record_built_state(inputs or f"partial build in run {context.run.run_id}")
 
     @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"sql"}, **monthly,
+           freshness_policy=freshness,
            description="Publishes the built and tested marts for BI, all at once: DuckDB writes the read-only "
                        "serving copy (PIPELINE_SERVING); PostgreSQL swaps the built marts in as schema marts.")
     def serving_copy(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:

@@ -29,6 +29,7 @@ from dagster import (
     AssetMaterialization,
     AssetsDefinition,
     BackfillPolicy,
+    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     MonthlyPartitionsDefinition,
@@ -64,14 +65,16 @@ def connections_for(settings: Settings, source: Source, endpoint: str) -> list[C
     return [c for c in settings.connections if c.source == source.name and endpoint in source.enabled_endpoints(c)]
 
 
-def build_extraction_assets(settings: Settings, sources: dict[str, Source]) -> list[AssetsDefinition]:
-    """Two assets per endpoint that at least one configured connection reads."""
+def build_extraction_assets(settings: Settings, sources: dict[str, Source],
+                            freshness: FreshnessPolicy | None = None) -> list[AssetsDefinition]:
+    """Two assets per endpoint that at least one configured connection reads; `freshness` is the extraction
+    assets' policy (the load assets follow them in the same run)."""
     months = monthly_partitions(settings)
     assets: list[AssetsDefinition] = []
     for source in sources.values():
         for endpoint in source.endpoints.values():
             if connections_for(settings, source, endpoint.name):
-                assets.append(_extraction_asset(source, endpoint.name, months))
+                assets.append(_extraction_asset(source, endpoint.name, months, freshness))
                 assets.append(_load_asset(source, endpoint.name, months))
     return assets
 
@@ -82,12 +85,14 @@ def _month_keys(context: AssetExecutionContext, source: Source, endpoint: str) -
     return list(context.partition_keys) if source.endpoints[endpoint].window else None
 
 
-def _extraction_asset(source: Source, endpoint: str, months: MonthlyPartitionsDefinition) -> AssetsDefinition:
+def _extraction_asset(source: Source, endpoint: str, months: MonthlyPartitionsDefinition,
+                      freshness: FreshnessPolicy | None) -> AssetsDefinition:
     key = extraction_key(source.name, endpoint)
 
     @asset(
         key=key,
         group_name=source.name,
+        freshness_policy=freshness,
         partitions_def=months,
         backfill_policy=BackfillPolicy.single_run(),
         pool=source.name if source.serialized else None,

@@ -1,17 +1,17 @@
 """Freshness: did last night's run land every endpoint and publish the marts?
 
-Two views of the same promise, both failing (severity ERROR) once the nightly run is overdue:
-- Dagster's last-update checks on every extraction asset and on `serving/warehouse`: materialized since the
-  daily run's start, judged at its deadline (a sensor evaluates them);
+Two views of the same promise, both failing once the nightly run is overdue:
+- a `FreshnessPolicy` on every extraction asset and on `serving/warehouse`: materialized since the daily
+  run's start, judged at its deadline. Dagster's freshness daemon evaluates the policies (no runs, no checks
+  launched beside the pipeline's own); the sensor `alert_on_overdue_assets` (pipeline.sensors) posts an
+  asset that turns FAIL to the webhook;
 - `dbt source freshness` on every API source table: when the stalest configured connection last landed it
   (raw._landings, so a connection that keeps failing goes stale even while the others land), run by the
-  `freshness` schedule at the deadline.
+  `source_freshness` schedule at the deadline, under the warehouse's lock like every other reader of it.
 
 A failed check reaches PIPELINE_ALERT_WEBHOOK through the alert sensors (pipeline.alerts).
 """
 
-
-import warnings
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -21,21 +21,17 @@ from dagster import (
     AssetChecksDefinition,
     AssetCheckSeverity,
     AssetCheckSpec,
-    AssetKey,
     AssetSelection,
     DefaultScheduleStatus,
-    DefaultSensorStatus,
+    FreshnessPolicy,
     ScheduleDefinition,
-    SensorDefinition,
-    build_last_update_freshness_checks,
-    build_sensor_for_freshness_checks,
     define_asset_job,
     multi_asset_check,
 )
+from dagster._utils.schedules import get_smallest_cron_interval
 
-from pipeline import dbt_runner
 from pipeline.assets.dbt_graph import DbtGraph
-from pipeline.assets.resources import PipelineSettings, warehouse_of
+from pipeline.assets.resources import PipelineSettings, say, warehouse_of
 
 SOURCE_FRESHNESS_CHECK = "extracted_within_26_hours"
 # The nightly run starts at DAILY_CRON and is expected done this many hours later.
@@ -51,16 +47,12 @@ def deadline_cron(daily_cron: str) -> str:
     return " ".join([minute, str(later), *rest])
 
 
-def last_update_checks(keys: list[AssetKey], daily_cron: str, timezone: str
-                       ) -> tuple[list[AssetChecksDefinition], SensorDefinition]:
-    with warnings.catch_warnings():  # "superseded" by FreshnessPolicy, which the daemon evaluates without checks
-        warnings.simplefilter("ignore")
-        checks = build_last_update_freshness_checks(
-            assets=keys, lower_bound_delta=EXPECTED_WITHIN + timedelta(hours=1),
-            deadline_cron=deadline_cron(daily_cron), timezone=timezone, severity=AssetCheckSeverity.ERROR)
-        sensor = build_sensor_for_freshness_checks(freshness_checks=checks, name="freshness_checks_sensor",
-                                                   default_status=DefaultSensorStatus.RUNNING)
-    return list(checks), sensor
+def nightly_freshness(daily_cron: str, timezone: str) -> FreshnessPolicy:
+    """Materialized since an hour before the daily run started, judged at its deadline (a cron that ticks
+    more often than that, as in a test, bounds the window by its own interval)."""
+    deadline = deadline_cron(daily_cron)
+    window = min(EXPECTED_WITHIN + timedelta(hours=1), get_smallest_cron_interval(deadline))
+    return FreshnessPolicy.cron(deadline_cron=deadline, lower_bound_delta=window, timezone=timezone)
 
 
 def source_freshness_check(graph: DbtGraph) -> AssetChecksDefinition:
@@ -79,9 +71,8 @@ def source_freshness_check(graph: DbtGraph) -> AssetChecksDefinition:
     def dbt_source_freshness(context: AssetCheckExecutionContext, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
         warehouse = warehouse_of(settings)
-        target = dbt_runner.target_dir(settings.data_dir, f"{warehouse.engine}:{warehouse.describe()}")
-        result = dbt_runner.invoke("source freshness", env=warehouse.dbt_environment(), target=target,
-                                   log_dir=settings.data_dir / "logs")
+        result = warehouse.run_dbt("source freshness", data_dir=settings.data_dir,
+                                   on_wait=lambda text: say(context, text))
         seen = {node.unique_id: node for node in result.nodes}
         for unique_id, key in sources.items():
             if key not in {check.asset_key for check in context.selected_asset_check_keys}:

@@ -8,8 +8,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from pipeline import dbt_runner
 from pipeline.config import WarehouseLocation
 
 Query = Callable[[str], list[tuple]]
@@ -95,6 +97,22 @@ class Warehouse(ABC):
     @abstractmethod
     def published(self) -> contextlib.AbstractContextManager[Query | None]:
         """A query over what BI reads (None when nothing was published yet)."""
+
+    def run_dbt(self, command: str, *args: str, data_dir: Path, env: Mapping[str, str] | None = None,
+                on_wait: OnWait | None = None) -> dbt_runner.DbtResult:
+        """`dbt <command>` against this warehouse (its own target folder under `data_dir`, logs in
+        `data_dir/logs`), holding the warehouse lock, with dbt's connections closed before the lock is let go:
+        every dbt invocation is one more writer or reader, never beside another process's."""
+        target = dbt_runner.target_dir(data_dir, f"{self.engine}:{self.describe()}")
+        with self.lock(on_wait):
+            try:
+                return dbt_runner.invoke(command, *args, env={**self.dbt_environment(), **(env or {})},
+                                         target=target, log_dir=Path(data_dir) / "logs")
+            finally:
+                self.close_dbt_connections()
+
+    def close_dbt_connections(self) -> None:  # noqa: B027 - only DuckDB's adapter keeps anything open
+        """Whatever dbt's adapter keeps open in this process after dbt returned."""
 
     def remove_leftovers(self) -> list[str]:
         """Files or objects a killed run left behind; returns what it removed."""

@@ -12,6 +12,8 @@ import contextlib
 import fcntl
 import os
 import re
+import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,52 @@ SERVING_STORAGE_VERSION = "v1.4.0"
 # in-process connection to one file with a different configuration.
 SESSION_MEMORY_LIMIT = "128MB"
 _TEMP_COPY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
+
+
+class _FileLock:
+    """The warehouse's writer lock for this process: a `flock` on the file beside the warehouse, held while any
+    caller here needs it. Re-entrant within a thread (the dbt step holds it and reads row counts inside), so
+    every session can take it: no connection to the file is ever opened beside another process's writer."""
+
+    _by_path: dict[Path, _FileLock] = {}
+    _registry = threading.Lock()
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._thread = threading.RLock()
+        self._depth = 0
+        self._handle = None
+
+    @classmethod
+    def of(cls, path: Path) -> _FileLock:
+        with cls._registry:
+            return cls._by_path.setdefault(path.resolve(), cls(path))
+
+    @contextlib.contextmanager
+    def hold(self, on_wait: OnWait | None, waiting_text: str) -> Iterator[None]:
+        with self._thread:
+            if self._depth == 0:
+                self._handle = self._acquire(on_wait, waiting_text)
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+                if self._depth == 0:
+                    fcntl.flock(self._handle, fcntl.LOCK_UN)
+                    self._handle.close()
+                    self._handle = None
+
+    def _acquire(self, on_wait: OnWait | None, waiting_text: str):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "w")  # noqa: SIM115 - held until the outermost caller is done
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait(waiting_text)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        return handle
 
 
 class DuckDBSession(Session):
@@ -74,39 +122,43 @@ class DuckDBWarehouse(Warehouse):
             if problem:
                 raise WarehouseUnavailable(f"{variable}: {path}: {problem}")
 
-    @contextlib.contextmanager
-    def lock(self, on_wait: OnWait | None = None) -> Iterator[None]:
-        """DuckDB refuses a second writer at once instead of waiting; this file lock beside the warehouse makes a
-        second `pipeline run` (or a load beside `dagster dev`) wait its turn."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "w") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if on_wait:
-                    on_wait(f"waiting for the warehouse {self.path}: another run is writing it")
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def lock(self, on_wait: OnWait | None = None) -> contextlib.AbstractContextManager[None]:
+        """DuckDB refuses a second process at once (writer or reader) instead of waiting; this file lock beside
+        the warehouse makes every other process that opens it (a second `pipeline run`, a step or an asset
+        check beside `dagster dev` or the daemon) wait its turn. A killed holder's lock goes with its process."""
+        return _FileLock.of(self.path.with_name(self.path.name + ".lock")).hold(
+            on_wait, f"waiting for the warehouse {self.path}: another run is writing it")
 
     @contextlib.contextmanager
     def session(self, read_only: bool = False) -> Iterator[Session]:
-        """A connection to the warehouse file. Always opened for writing: DuckDB lets a process open one file
-        with one configuration only, and dbt (in this process) may hold it open for writing already."""
+        """A connection to the warehouse file, under the warehouse lock (re-entrant: callers that hold it
+        already keep it). Always opened for writing: DuckDB lets a process open one file with one
+        configuration only, and dbt (in this process) may hold it open for writing already."""
         if read_only and not self.path.exists():
             with duckdb.connect() as con:  # nothing written yet: an empty database answers every question
                 yield DuckDBSession(con)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with duckdb.connect(str(self.path)) as con:
+        with self.lock(), duckdb.connect(str(self.path)) as con:
             if not read_only:
                 con.execute(f"set memory_limit = '{SESSION_MEMORY_LIMIT}'")
             yield DuckDBSession(con)
 
     def dbt_environment(self) -> dict[str, str]:
         return {"PIPELINE_DBT_TARGET": "duckdb", "PIPELINE_WAREHOUSE": str(self.path.resolve())}
+
+    def close_dbt_connections(self) -> None:
+        """dbt-duckdb keeps the database open in this process after dbt returns (measured: no other process
+        could open the file until this one exited), so a process that ran dbt would still hold the file when
+        the next lock holder opens it. Its cached environment is closed here."""
+        connections = sys.modules.get("dbt.adapters.duckdb.connections")
+        if connections is None:
+            return
+        manager = connections.DuckDBConnectionManager
+        with manager._LOCK:
+            if manager._ENV is not None:
+                manager._ENV.close()
+                manager._ENV = None
 
     def publish(self, extra_relations: Sequence[str]) -> dict[str, int]:
         """Copy every mart (and the extra relations) into a new file beside the serving copy, then rename it over
@@ -117,7 +169,7 @@ class DuckDBWarehouse(Warehouse):
         staging_file = self.serving.with_name(f".{self.serving.name}.{os.getpid()}.tmp")
         staging_file.unlink(missing_ok=True)
         rows: dict[str, int] = {}
-        with duckdb.connect(str(self.path)) as con:
+        with self.lock(), duckdb.connect(str(self.path)) as con:
             con.execute(f"ATTACH '{_sql_text(str(staging_file.resolve()))}' AS serving_copy "
                         f"(STORAGE_VERSION '{SERVING_STORAGE_VERSION}')")
             try:

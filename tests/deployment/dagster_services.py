@@ -1,5 +1,5 @@
-"""The real Dagster webserver and daemon on PostgreSQL storage (deploy/dagster.yaml), driven through the UI's
-own GraphQL API, and a local HTTP receiver standing in for the alert webhook."""
+"""The real Dagster webserver, daemon and Celery workers, driven through the UI's own GraphQL API, a Redis
+broker (scripts/redis-server), and a local HTTP receiver standing in for the alert webhook."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -79,6 +80,41 @@ class GraphQL:
                     "__typename ... on PythonError { message } } }", o=ids["id"], s=ids["selectorId"])
         assert data["stopSensor"]["__typename"] == "StopSensorMutationResult", data
 
+    def every_asset(self) -> list[dict]:
+        nodes = self("{ assetNodes { assetKey { path } isMaterializable } }")["assetNodes"]
+        return [{"path": node["assetKey"]["path"]} for node in nodes if node["isMaterializable"]]
+
+    def launch_backfill(self, months: list[str], assets: list[dict]) -> str:
+        """What the UI's "Materialize all" over a range of partitions sends."""
+        launched = self("mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) { "
+                        "__typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }",
+                        p={"partitionNames": months, "assetSelection": assets, "fromFailure": False})
+        backfill_id = launched["launchPartitionBackfill"].get("backfillId")
+        assert backfill_id, launched
+        return backfill_id
+
+    def wait_for_backfill(self, backfill_id: str, timeout: float = 900) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            data = self("query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill "
+                        "{ status } } }", id=backfill_id)
+            status = data["partitionBackfillOrError"]["status"]
+            if status not in ("REQUESTED", "CANCELING", "FAILING"):
+                return status
+            time.sleep(2)
+        raise TimeoutError(f"backfill {backfill_id} still running")
+
+    def launch_run(self, job: str, tags: dict[str, str], assets: list[dict] | None = None) -> str:
+        selector = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY, "jobName": job}
+        if assets is not None:
+            selector["assetSelection"] = assets
+        launched = self("mutation($p: ExecutionParams!) { launchRun(executionParams: $p) { __typename "
+                        "... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
+                        p={"selector": selector, "executionMetadata": {
+                            "tags": [{"key": key, "value": value} for key, value in tags.items()]}})
+        assert launched["launchRun"]["__typename"] == "LaunchRunSuccess", launched
+        return launched["launchRun"]["run"]["runId"]
+
     def runs(self) -> list[dict]:
         data = self("{ runsOrError(limit: 200) { ... on Runs { results { runId jobName status "
                     "tags { key value } } } } }")
@@ -101,8 +137,19 @@ class Services:
     def start_daemon(self) -> None:
         self.start("dagster-daemon", "run")
 
-    def tail(self) -> str:
-        return "\n".join(f"--- {log.name}\n" + log.read_text(errors="replace")[-3000:]
+    def start_celery_worker(self, name: str) -> None:
+        """A worker as on another host: its own process, the deployment's environment, one step at a time."""
+        log = (self.log_dir / f"celery-{name}.log").open("w")
+        bin_dir = Path(sys.executable).parent  # `dagster-celery` starts `celery` from PATH
+        command = [str(bin_dir / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app",
+                   "-y", str(REPO / "deploy" / "celery.yaml"), "-n", name, "--", "--concurrency=1"]
+        env = {**self.env, "PATH": f"{bin_dir}{os.pathsep}{self.env.get('PATH', '')}"}
+        self.processes.append(subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
+                                               stderr=subprocess.STDOUT, start_new_session=True))
+
+    def tail(self, limit: int | None = 3000) -> str:
+        """The end of every service's log (all of it with limit=None)."""
+        return "\n".join(f"--- {log.name}\n" + log.read_text(errors="replace")[-(limit or 0):]
                          for log in sorted(self.log_dir.glob("*.log")))
 
     def stop(self) -> None:
@@ -130,6 +177,20 @@ def dagster_services(env: dict[str, str], port: int, log_dir: Path) -> Iterator[
         yield services
     finally:
         services.stop()
+
+
+@contextlib.contextmanager
+def redis_broker(folder: Path) -> Iterator[str]:
+    """A Redis server on loopback (Debian's redis-server, installed and started by the project's scripts)."""
+    subprocess.run([str(REPO / "scripts/system-packages"), "redis"], check=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    subprocess.run([str(REPO / "scripts/redis-server"), "start", str(folder), str(port)], check=True)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        subprocess.run([str(REPO / "scripts/redis-server"), "stop", str(folder)], check=False)
 
 
 @dataclass

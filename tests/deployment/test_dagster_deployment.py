@@ -1,30 +1,36 @@
-"""Dagster as a data engineer deploys it (`make deployment-test`, also run by CI): the real webserver and daemon
-on PostgreSQL storage (deploy/dagster.yaml), the multiprocess executor, a simulator over real HTTP.
+"""Dagster as a data engineer deploys it beyond one machine (`make deployment-test`, also run by CI): the real
+webserver and daemon on PostgreSQL storage (deploy/dagster.yaml), the Celery executor with a Redis broker and
+two `dagster-celery` workers (each as on a host of its own), the warehouse on PostgreSQL, a simulator over
+real HTTP.
 
-- a UI backfill of 2025-01..2025-06 over every asset (the UI's own `launchPartitionBackfill`) completes in at
-  most two runs, none failed, and publishes the marts `pipeline run` publishes for the same window;
-- `pipeline run` on the same instance shows up in the UI's run history;
+- a UI backfill of 2025-01..2025-06 over every asset (the UI's own `launchPartitionBackfill`) is one run whose
+  extraction steps run on the workers, and publishes the marts `pipeline run` publishes for the same window;
+- `pipeline run` on the same instance shows in the UI while it runs, and a killed one shows as failed;
 - the daily schedule ticks and its run succeeds;
 - a failed run is posted to the webhook in PIPELINE_ALERT_WEBHOOK.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster_services import LOCATION, REPO, REPOSITORY, dagster_services, webhook_receiver
+from dagster_services import REPO, dagster_services, redis_broker, webhook_receiver
 from support import make_workspace, marts_difference, published_marts
 
 from pipeline.simulator.testing import start_simulator
+from pipeline.sources import SOURCES
 
 pytestmark = [pytest.mark.deployment, pytest.mark.timeout(1500)]
 
 TENANTS = ["acme_ec", "tienda_sv", "contable_co", "inmobiliaria_co"]
+WORKERS = ("worker_a", "worker_b")
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
 TODAY = datetime.now(ZoneInfo("America/Bogota")).date()  # the connections file's timezone
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
@@ -44,34 +50,25 @@ def deployment(tmp_path_factory, postgres_server):
     home.mkdir()
     shutil.copy(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
     storage = postgres_server.create_database()
-    with start_simulator(seed=11, scale=0.3, today=TODAY) as simulator, webhook_receiver() as receiver:
+    with (start_simulator(seed=11, scale=0.3, today=TODAY) as simulator, webhook_receiver() as receiver,
+          redis_broker(root / "redis") as broker):
         workspace = make_workspace(root / "ui", simulator, TENANTS,
                                    warehouse=postgres_server.url(postgres_server.create_database()))
         env = {**workspace.env, "DAGSTER_HOME": str(home), "DAGSTER_PG_HOST": "127.0.0.1",
                "DAGSTER_PG_PORT": str(postgres_server.port), "DAGSTER_PG_USER": "postgres", "DAGSTER_PG_PASSWORD": "",
                "DAGSTER_PG_DB": storage, "PIPELINE_DAILY_CRON": "* * * * *", "PIPELINE_ALERT_WEBHOOK": receiver.url,
-               "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true"}
+               "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true", "PIPELINE_EXECUTOR": "celery",
+               "PIPELINE_CELERY_BROKER": broker}
         workspace.env.update(env)
         with dagster_services(env, _free_port(), root) as services:
             # Ticking every minute is for this test: stopped before the daemon starts, started when wanted.
             # The freshness sensor would judge a deadline every minute too, launching a check run each time.
             for name in ("daily", "source_freshness"):
                 services.graphql.set_schedule(name, running=False)
-            services.graphql.stop_sensor("freshness_checks_sensor")
+            for worker in WORKERS:
+                services.start_celery_worker(worker)
             services.start_daemon()
             yield simulator, workspace, services, receiver, postgres_server
-
-
-def _wait_for_backfill(graphql, backfill_id: str, timeout: float = 900) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        data = graphql("query($id: String!) { partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill "
-                       "{ status } } }", id=backfill_id)
-        status = data["partitionBackfillOrError"]["status"]
-        if status not in ("REQUESTED", "CANCELING", "FAILING"):
-            return status
-        time.sleep(2)
-    raise TimeoutError(f"backfill {backfill_id} still running")
 
 
 def _wait_for_runs(services, predicate, timeout: float = 600) -> list[dict]:
@@ -84,33 +81,98 @@ def _wait_for_runs(services, predicate, timeout: float = 600) -> list[dict]:
     raise TimeoutError(f"runs did not finish: {runs}\n{services.tail()}")
 
 
-def test_ui_backfill_is_at_most_two_runs_and_publishes_pipeline_runs_marts(deployment, tmp_path):
+def test_ui_backfill_runs_its_extraction_on_the_celery_workers_and_publishes_pipeline_runs_marts(deployment, tmp_path):
     simulator, workspace, services, _, postgres_server = deployment
     graphql = services.graphql
-    nodes = graphql("{ assetNodes { assetKey { path } isMaterializable } }")["assetNodes"]
-    every_asset = [{"path": node["assetKey"]["path"]} for node in nodes if node["isMaterializable"]]
-    launched = graphql("mutation($p: LaunchBackfillParams!) { launchPartitionBackfill(backfillParams: $p) { "
-                       "__typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }",
-                       p={"partitionNames": MONTHS, "assetSelection": every_asset, "fromFailure": False})
-    backfill_id = launched["launchPartitionBackfill"].get("backfillId")
-    assert backfill_id, launched
-
-    status = _wait_for_backfill(graphql, backfill_id)
+    backfill_id = graphql.launch_backfill(MONTHS, graphql.every_asset())
+    status = graphql.wait_for_backfill(backfill_id)
     runs = [run for run in graphql.runs() if run["tags"].get("dagster/backfill") == backfill_id]
     assert status == "COMPLETED_SUCCESS", (status, runs, services.tail())
-    assert 1 <= len(runs) <= 2 and {run["status"] for run in runs} == {"SUCCESS"}, runs
+    assert [run["status"] for run in runs] == ["SUCCESS"], runs
 
-    reference = make_workspace(tmp_path / "reference", simulator, TENANTS,
-                               warehouse=postgres_server.url(postgres_server.create_database()))
-    reference.env["DAGSTER_HOME"] = workspace.env["DAGSTER_HOME"]  # the UI's instance: this run is recorded
-    reference.env.update({k: v for k, v in workspace.env.items() if k.startswith("DAGSTER_PG_")})
+    workers = _celery_workers_by_step(graphql, runs[0]["runId"])
+    extraction = {step for step in workers if not step.startswith(("raw__", "dbt_models", "serving__"))}
+    assert len(extraction) >= 10 and all(workers[step] for step in extraction), workers
+    assert {worker.split("@")[0] for names in workers.values() for worker in names} == set(WORKERS), workers
+
+    reference = _reference_workspace(workspace, simulator, postgres_server, tmp_path)
     result = reference.pipeline("run", "--start", "2025-01-01", "--end", "2025-06-30", "--as-of", TODAY.isoformat())
     assert result.returncode == 0, result.stdout + result.stderr
     ui, cli = published_marts(workspace), published_marts(reference)
     assert ui == cli, marts_difference(ui, cli)
 
-    recorded = [run for run in graphql.runs() if run["tags"].get("pipeline/reuse_landed") == "true"]
-    assert len(recorded) == 1 and recorded[0]["status"] == "SUCCESS" and recorded[0]["jobName"] == "daily_job"
+
+def test_pipeline_run_shows_in_the_ui_while_it_runs_and_a_killed_one_as_failed(deployment, tmp_path):
+    simulator, workspace, services, _, postgres_server = deployment
+    graphql = services.graphql
+    reference = _reference_workspace(workspace, simulator, postgres_server, tmp_path)
+    window = ("--start", "2025-05-01", "--end", "2025-06-30", "--as-of", TODAY.isoformat())
+    before = {run["runId"] for run in graphql.runs()}
+
+    running = reference.start_pipeline("run", *window)
+    live = _wait_for(lambda: [run for run in graphql.runs() if run["runId"] not in before
+                              and run["status"] == "STARTED" and _steps_started(graphql, run["runId"])])
+    assert live and live[0]["jobName"] == "daily_job", live
+    assert running.poll() is None  # seen in the UI, steps and all, before the run ended
+    out, _ = running.communicate(timeout=600)
+    assert running.returncode == 0, out
+    assert _status(graphql, live[0]["runId"]) == "SUCCESS"
+
+    killed = reference.start_pipeline("run", *window)
+    victim = _wait_for(lambda: [run for run in graphql.runs() if run["runId"] not in before | {live[0]["runId"]}
+                                and run["status"] == "STARTED"])[0]
+    os.kill(killed.pid, signal.SIGKILL)
+    killed.wait()
+    rerun = reference.pipeline("run", *window)
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    assert f"run {victim['runId'][:8]} was killed before it ended: marked failed" in rerun.stdout
+    assert _status(graphql, victim["runId"]) == "FAILURE"
+
+
+def _reference_workspace(workspace, simulator, postgres_server, tmp_path):
+    """`pipeline run` on the UI's instance (so it is recorded there), into a warehouse of its own."""
+    reference = make_workspace(tmp_path / "reference", simulator, TENANTS,
+                               warehouse=postgres_server.url(postgres_server.create_database()))
+    reference.env.update({k: v for k, v in workspace.env.items() if k.startswith("DAGSTER_")})
+    return reference
+
+
+def _celery_workers_by_step(graphql, run_id: str) -> dict[str, set[str]]:
+    """step key -> the Celery workers that executed it (the engine events dagster-celery writes)."""
+    workers: dict[str, set[str]] = {}
+    cursor = None
+    while True:
+        data = graphql("query($id: ID!, $after: String) { runOrError(runId: $id) { ... on Run { "
+                       "eventConnection(afterCursor: $after, limit: 5000) { cursor hasMore events { __typename "
+                       "... on EngineEvent { metadataEntries { label ... on TextMetadataEntry { text } } } } } } } }",
+                       id=run_id, after=cursor)["runOrError"]["eventConnection"]
+        for event in data["events"]:
+            entries = {entry["label"]: entry.get("text") for entry in event.get("metadataEntries") or []}
+            if entries.get("Celery worker"):
+                for step in (entries.get("step_keys") or "").split(", "):
+                    workers.setdefault(step, set()).add(entries["Celery worker"])
+        if not data["hasMore"]:
+            return workers
+        cursor = data["cursor"]
+
+
+def _steps_started(graphql, run_id: str) -> bool:
+    data = graphql("query($id: ID!) { runOrError(runId: $id) { ... on Run { stepStats { status } } } }", id=run_id)
+    return bool(data["runOrError"]["stepStats"])
+
+
+def _status(graphql, run_id: str) -> str:
+    return graphql("query($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }", id=run_id)["runOrError"]["status"]
+
+
+def _wait_for(found, timeout: float = 300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise TimeoutError("not seen in the UI in time")
 
 
 def test_the_daily_schedule_ticks_and_its_run_succeeds(deployment):
@@ -143,14 +205,18 @@ def _stop_between_ticks(graphql, schedule: str) -> None:
 
 def test_a_failed_run_is_posted_to_the_webhook(deployment):
     _, _, services, receiver, _ = deployment
-    launched = services.graphql(
-        "mutation($p: ExecutionParams!) { launchRun(executionParams: $p) { __typename "
-        "... on LaunchRunSuccess { run { runId } } ... on PythonError { message } } }",
-        p={"selector": {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY, "jobName": "daily_job",
-                        "assetSelection": [{"path": ["troyansys", "dashboard"]}]},
-           "executionMetadata": {"tags": [{"key": "dagster/partition", "value": "2025-01"},
-                                          {"key": "pipeline/end", "value": "not-a-date"}]}})
-    run_id = launched["launchRun"]["run"]["runId"]
+    run_id = services.graphql.launch_run("daily_job", {"dagster/partition": "2025-01", "pipeline/end": "not-a-date"},
+                                         assets=[{"path": ["troyansys", "dashboard"]}])
     alert = receiver.wait_for(lambda body: body["pipeline"].get("run_id") == run_id, timeout=180)
     assert alert["pipeline"]["status"] == "failure" and run_id[:8] in alert["text"]
     assert "secret-token" not in services.tail()  # the webhook's URL is never logged
+
+
+def test_an_asset_past_its_freshness_deadline_is_posted_to_the_webhook(deployment):
+    """With the daily cron ticking every minute, an asset not materialized in the last minute before a tick is
+    overdue: the freshness daemon judges its policy FAIL, and `alert_on_overdue_assets` posts it."""
+    _, _, _, receiver, _ = deployment
+    alert = receiver.wait_for(lambda body: body["pipeline"].get("status") == "overdue", timeout=300)
+    overdue = alert["pipeline"]["assets"]
+    assert overdue and all(asset == "serving/warehouse" or asset.split("/")[0] in SOURCES for asset in overdue), alert
+    assert "missed their freshness deadline" in alert["text"]

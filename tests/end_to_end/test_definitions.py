@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from dagster import AssetKey, DefaultScheduleStatus
+from dagster._core.definitions.freshness import CronFreshnessPolicy
 
 from pipeline.definitions import build_definitions
 from pipeline.sources import load_settings
@@ -47,18 +50,25 @@ def test_every_asset_shares_one_monthly_partitioning_with_single_run_backfills(g
         assert node.backfill_policy.max_partitions_per_run is None, key  # single run
 
 
-def test_freshness_checks_alerts_and_the_daily_job_leaves_them_out(graph):
+def test_freshness_policies_alerts_and_the_daily_job_leaves_the_source_check_out(graph):
+    """Dagster's freshness daemon judges the policies (no check runs beside the pipeline's); the source check
+    runs on its own schedule at the deadline."""
     defs, assets = graph
+    for name in ("serving/warehouse", "smartpyme/sales"):
+        policy = assets.get(AssetKey.from_user_string(name)).freshness_policy
+        assert isinstance(policy, CronFreshnessPolicy), name
+        assert (policy.deadline_cron, policy.lower_bound_delta, policy.timezone) == (
+            "0 6 * * *", timedelta(hours=5), "America/Bogota")
+    assert assets.get(AssetKey(["raw", "smartpyme__sales"])).freshness_policy is None
     checks = {(key.asset_key.to_user_string(), key.name) for key in assets.asset_check_keys}
-    assert ("serving/warehouse", "freshness_check") in checks
-    assert ("smartpyme/sales", "freshness_check") in checks
     assert ("raw/smartpyme__sales", "extracted_within_26_hours") in checks
-    assert {s.name for s in defs.sensors} >= {"freshness_checks_sensor", "alert_on_run_failure",
-                                               "alert_on_failed_checks"}
+    assert not any(name == "freshness_check" for _, name in checks)
+    assert {s.name for s in defs.sensors} == {"alert_on_overdue_assets", "alert_on_run_failure",
+                                              "alert_on_failed_checks"}
     assert defs.get_schedule_def("source_freshness").cron_schedule == "0 6 * * *"
     daily = defs.resolve_job_def("daily_job")
     selected = {key.name for key in daily.asset_layer.asset_graph.asset_check_keys}
-    assert "freshness_check" not in selected and "extracted_within_26_hours" not in selected
+    assert "extracted_within_26_hours" not in selected
 
 
 def test_warehouse_writers_share_one_pool_and_serpi_has_its_own(graph):
