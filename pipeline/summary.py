@@ -26,6 +26,8 @@ MART_TOTALS = {
     "rpt_receivables_aging": "balance_due",
     "fct_journal_lines": "debit",
     "fct_journal_balance": "debit",
+    "rpt_income_statement": "net_income",
+    "rpt_balance_sheet": None,
     "rpt_unbalanced_entries": "difference",
     "rpt_reconciliation": None,
 }

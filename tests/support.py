@@ -89,8 +89,8 @@ def make_workspace(root: Path, simulator, tenants=None, warehouse: str | None = 
 
 PUBLISHED_MARTS = ("fct_sales", "fct_sales_lines", "fct_purchases", "fct_inventory_valuation",
                    "fct_invoice_balance_snapshots", "fct_receivables", "rpt_receivables_aging", "fct_journal_lines",
-                   "fct_journal_balance", "rpt_unbalanced_entries", "rpt_reconciliation", "rpt_quarantined_records",
-                   "rpt_connection_freshness")
+                   "fct_journal_balance", "rpt_income_statement", "rpt_balance_sheet", "rpt_unbalanced_entries",
+                   "rpt_reconciliation", "rpt_quarantined_records", "rpt_connection_freshness")
 LINEAGE_COLUMNS = {"run_id", "extracted_at", "last_extracted_at"}  # when and by which run: differs between runs
 
 

@@ -20,6 +20,9 @@ from pipeline.finance_report.figures import BUCKETS, SALES_KINDS
 BUCKET_COLOURS = ("#9ecae1", "#fdd49e", "#fc8d59", "#d7301f", "#67000d")
 KIND_COLOURS = {"sale": "#08519c", "quotation": "#9ecae1", "annulled": "#969696"}
 KIND_LABELS = {"sale": "Sales", "quotation": "Quotations", "annulled": "Annulled"}
+INCOME_SERIES = ("income", "costs_and_expenses", "net_income")
+INCOME_COLOURS = {"income": "#08519c", "costs_and_expenses": "#fdae6b", "net_income": "#252525"}
+INCOME_LABELS = {"income": "Income", "costs_and_expenses": "Costs and expenses", "net_income": "Net income"}
 FONT = '"Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
 
 
@@ -30,6 +33,11 @@ def aging_series(aging: dict) -> list[str]:
 
 def sales_series(months: list[dict]) -> list[str]:
     return [kind for kind in SALES_KINDS if any(m["kind"] == kind for m in months)]
+
+
+def income_series(months: list[dict]) -> list[str]:
+    """The income statement's figures drawn: those not zero in every month."""
+    return [name for name in INCOME_SERIES if any(Decimal(m[name]) != 0 for m in months)]
 
 
 def aging_chart(aging: dict, currency: str | None, caption: str) -> str:
@@ -55,6 +63,17 @@ def sales_chart(months: list[dict], currency: str | None, caption: str) -> str:
     totals = {(m["month"], m["kind"]): m["total"] for m in months}
     for kind in series:
         chart.add(KIND_LABELS[kind], [_geometry(totals.get((month, kind))) for month in labels])
+    return _svg(chart, caption)
+
+
+def income_chart(months: list[dict], currency: str | None, caption: str) -> str:
+    """Per month: income, costs and expenses, and net income side by side (net income below zero for a loss)."""
+    series = income_series(months)
+    chart = pygal.Bar(**_config(tuple(INCOME_COLOURS[name] for name in series), height=340))
+    chart.x_labels = [date.fromisoformat(m["period"]).strftime("%b %Y") for m in months]
+    chart.y_title = f"Amount ({currency or 'amount'})"
+    for name in series:
+        chart.add(INCOME_LABELS[name], [_geometry(m[name]) for m in months])
     return _svg(chart, caption)
 
 

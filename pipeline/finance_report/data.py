@@ -10,10 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from pipeline.finance_report.figures import (
+    BalanceSheetMonth,
     Check,
     Drift,
     Figures,
     Freshness,
+    IncomeStatementMonth,
     QuarantinedRecord,
     SalesMonth,
     SalesStatus,
@@ -24,11 +26,13 @@ from pipeline.finance_report.tenants import (
     BucketTotal,
     CustomerBalance,
     MatchSummary,
+    OtherCustomers,
     OverdueCustomer,
     PeriodCheck,
     ReasonCount,
     TenantReport,
     chart_customers,
+    other_customers,
 )
 
 # Reconciliation checks whose figures are counts of documents or records, not amounts of money.
@@ -86,6 +90,7 @@ def tenant_data(t: TenantReport) -> dict:
             "overdue": exact(t.overdue),
             "buckets": [bucket_data(b) for b in t.buckets],
             "chart": [customer_data(c) for c in chart_customers(t.customers)],
+            "others": others_data(other_customers(t.customers)),
             "top_overdue": [overdue_data(c) for c in t.top_overdue],
         },
         "sales": {
@@ -95,6 +100,10 @@ def tenant_data(t: TenantReport) -> dict:
         "trial_balance": {
             "periods": [period_data(p) for p in t.periods],
             "classes": [trial_balance_data(r) for r in t.trial_balance],
+        },
+        "statements": {
+            "income": [income_data(r) for r in t.income_statement],
+            "balance_sheet": balance_sheet_data(t.balance_sheet),
         },
         "unbalanced_entries": [unbalanced_data(u) for u in t.unbalanced],
         "quarantine": {
@@ -132,6 +141,12 @@ def customer_data(c: CustomerBalance) -> dict:
             "balances": {bucket: exact(amount) for bucket, amount in c.balances.items()}}
 
 
+def others_data(o: OtherCustomers | None) -> dict | None:
+    if o is None:
+        return None
+    return {"customers": o.customers, "documents": o.documents, "balance_due": exact(o.balance_due)}
+
+
 def overdue_data(c: OverdueCustomer) -> dict:
     return {"customer_id": c.customer_id, "customer_name": c.customer_name, "documents": c.documents,
             "overdue": exact(c.overdue), "oldest_bucket": c.oldest_bucket}
@@ -154,6 +169,18 @@ def period_data(p: PeriodCheck) -> dict:
 def trial_balance_data(r: TrialBalanceRow) -> dict:
     return {"period": iso(r.period), "account_class": r.account_class, "debit": exact(r.debit),
             "credit": exact(r.credit), "closing_balance": exact(r.closing_balance)}
+
+
+def income_data(r: IncomeStatementMonth) -> dict:
+    return {"period": iso(r.period), "income": exact(r.income), "costs_and_expenses": exact(r.costs_and_expenses),
+            "net_income": exact(r.net_income), "net_income_ytd": exact(r.net_income_ytd)}
+
+
+def balance_sheet_data(r: BalanceSheetMonth | None) -> dict | None:
+    if r is None:
+        return None
+    return {"period": iso(r.period), "assets": exact(r.assets), "liabilities": exact(r.liabilities),
+            "equity": exact(r.equity), "result_to_date": exact(r.result_to_date), "difference": exact(r.difference)}
 
 
 def unbalanced_data(u: UnbalancedEntry) -> dict:

@@ -19,10 +19,12 @@ REQUIRED_TABLES = (
     "rpt_unbalanced_entries", "rpt_reconciliation",
 )
 # Report-only marts: the section says so when one is missing (they are newer than the contract's marts).
-REPORT_ONLY_TABLES = ("rpt_connection_freshness", "rpt_schema_drift", "rpt_quarantined_records")
+REPORT_ONLY_TABLES = ("rpt_connection_freshness", "rpt_schema_drift", "rpt_quarantined_records",
+                      "rpt_income_statement", "rpt_balance_sheet")
 CURRENCY_TABLES = (
     "fct_sales", "fct_receivables", "rpt_receivables_aging", "fct_journal_balance", "fct_purchases",
     "fct_inventory_valuation", "fct_invoice_balance_snapshots", "rpt_connection_freshness",
+    "rpt_income_statement", "rpt_balance_sheet",
 )
 TENANT_TABLES = ("rpt_reconciliation", "rpt_unbalanced_entries", "rpt_quarantined_records", "rpt_schema_drift")
 BUCKETS = ("current", "1-30", "31-60", "61-90", "91+")
@@ -93,6 +95,27 @@ class TrialBalanceRow:
     debit: Decimal
     credit: Decimal
     closing_balance: Decimal
+
+
+@dataclass(frozen=True)
+class IncomeStatementMonth:
+    tenant: str
+    period: date
+    income: Decimal
+    costs_and_expenses: Decimal
+    net_income: Decimal
+    net_income_ytd: Decimal
+
+
+@dataclass(frozen=True)
+class BalanceSheetMonth:
+    tenant: str
+    period: date
+    assets: Decimal
+    liabilities: Decimal
+    equity: Decimal
+    result_to_date: Decimal
+    difference: Decimal
 
 
 @dataclass(frozen=True)
@@ -173,6 +196,8 @@ class Figures:
     sales: list[SalesMonth] = field(default_factory=list)
     sales_statuses: list[SalesStatus] = field(default_factory=list)
     trial_balance: list[TrialBalanceRow] = field(default_factory=list)
+    income_statement: list[IncomeStatementMonth] = field(default_factory=list)
+    balance_sheet: list[BalanceSheetMonth] = field(default_factory=list)
     unbalanced: list[UnbalancedEntry] = field(default_factory=list)
     quarantine_counts: list[QuarantineCount] = field(default_factory=list)
     quarantine_rows: list[QuarantinedRecord] = field(default_factory=list)
@@ -213,6 +238,10 @@ def load_figures(query: Query, as_of: date | None = None) -> Figures:
         figures.freshness = freshness(query)
     if "rpt_schema_drift" in present:
         figures.drift = schema_drift(query)
+    if "rpt_income_statement" in present:
+        figures.income_statement = income_statement(query)
+    if "rpt_balance_sheet" in present:
+        figures.balance_sheet = balance_sheet(query)
     return figures
 
 
@@ -329,6 +358,22 @@ def trial_balance(query: Query) -> list[TrialBalanceRow]:
         " group by tenant, period, account_class"
     )
     return [TrialBalanceRow(*row) for row in rows]
+
+
+def income_statement(query: Query) -> list[IncomeStatementMonth]:
+    rows = query(
+        "select tenant, period, income, costs_and_expenses, net_income, net_income_ytd"
+        " from marts.rpt_income_statement"
+    )
+    return [IncomeStatementMonth(*row) for row in rows]
+
+
+def balance_sheet(query: Query) -> list[BalanceSheetMonth]:
+    rows = query(
+        "select tenant, period, assets, liabilities, equity, result_to_date, difference"
+        " from marts.rpt_balance_sheet"
+    )
+    return [BalanceSheetMonth(*row) for row in rows]
 
 
 def unbalanced_entries(query: Query) -> list[UnbalancedEntry]:

@@ -9,7 +9,14 @@ from decimal import Decimal
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from pipeline.finance_report.charts import aging_chart, aging_series, sales_chart, sales_series
+from pipeline.finance_report.charts import (
+    aging_chart,
+    aging_series,
+    income_chart,
+    income_series,
+    sales_chart,
+    sales_series,
+)
 from pipeline.finance_report.figures import SALES_KINDS
 from pipeline.finance_report.guidance import quarantine_advice, rerun_command
 from pipeline.finance_report.template import PAGE, STYLE
@@ -27,12 +34,15 @@ def render_page(data: dict) -> str:
 
 def tenant_charts(tenant: dict) -> dict:
     name, currency = tenant["tenant"], tenant["currency"]
-    aging, months = tenant["aging"], tenant["sales"]["months"]
+    aging, months, income = tenant["aging"], tenant["sales"]["months"], tenant["statements"]["income"]
+    drawn = income_series(income)
     return {
         "aging": Markup(aging_chart(aging, currency, f"{name}: receivables aging")) if aging["chart"] else "",
         "aging_series": aging_series(aging) if aging["chart"] else [],
         "sales": Markup(sales_chart(months, currency, f"{name}: sales by month")) if months else "",
         "sales_series": sales_series(months),
+        "income": Markup(income_chart(income, currency, f"{name}: income statement by month")) if drawn else "",
+        "income_series": drawn,
     }
 
 
@@ -46,7 +56,12 @@ def _environment() -> Environment:
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(amount=amount, count=count, figure=figure, when=when, month=month, window=window,
                        rerun=command, advice=quarantine_advice, pivot=pivot_sales)
+    env.tests["zero"] = is_zero
     return env
+
+
+def is_zero(value: str | None) -> bool:
+    return value is not None and Decimal(value) == 0
 
 
 def amount(value: str | None) -> str:

@@ -222,8 +222,15 @@ pages agree with the API's records, the API's summary disagrees with its own rec
 {% if ag.chart %}
 <figure class="chart" data-chart="aging" data-tenant="{{ t.tenant }}" data-series="{{ charts[ti].aging_series|join(',') }}">
 {{ charts[ti].aging }}
-<figcaption>Balance due per customer and aging bucket ({{ cur }}), largest customers first{% if data.aging_basis == 'latest_known_balances' %}; latest known balances{% endif %}.</figcaption>
+<figcaption>Balance due per customer and aging bucket ({{ cur }}), largest customers first, each drawn on one scale{% if ag.others %};
+the {{ ag.others.customers|count }} smaller customer{{ 's are' if ag.others.customers != 1 else ' is' }} not drawn: their total is below{% endif %}{% if data.aging_basis == 'latest_known_balances' %}; latest known balances{% endif %}.</figcaption>
 </figure>
+{% if ag.others %}
+<table class="aging-others">
+<thead><tr><th>Not drawn in the chart</th><th class="num">Documents</th><th class="num">Balance due ({{ cur }})</th></tr></thead>
+<tbody><tr><td>{{ ag.others.customers|count }} other customer{{ 's' if ag.others.customers != 1 }}</td>{{ cnt(ag.others.documents, p ~ '/aging/others/documents') }}{{ num(ag.others.balance_due, p ~ '/aging/others/balance_due') }}</tr></tbody>
+</table>
+{% endif %}
 <table class="aging-buckets">
 <thead><tr><th>Bucket (days past due)</th><th class="num">Documents</th><th class="num">Balance due ({{ cur }})</th></tr></thead>
 <tbody>
@@ -279,6 +286,49 @@ paid is recorded in the source system; the next run picks it up.</div>
 </details>
 {% else %}
 <p class="none">None: no sales documents for this tenant.</p>
+{% endif %}
+
+<h3>Financial statements</h3>
+{% set st = t.statements %}
+{% if st.income %}
+<p class="note">Movements since the first loaded month ({{ st.income[0].period|month }}), not balances brought forward:
+the APIs give no opening balances. Accounts by class: 1 assets, 2 liabilities, 3 equity, 4 income, 5 to 7 costs
+and expenses; memorandum classes 8 and 9 are in neither statement. Posted entries only.</p>
+<h4>Income statement by month</h4>
+{% if charts[ti].income %}
+<figure class="chart" data-chart="income" data-tenant="{{ t.tenant }}" data-series="{{ charts[ti].income_series|join(',') }}">
+{{ charts[ti].income }}
+<figcaption>Income, costs and expenses, and net income per month ({{ cur }}); a loss is drawn below zero.</figcaption>
+</figure>
+{% endif %}
+<table class="income-statement">
+<thead><tr><th>Month</th><th class="num">Income ({{ cur }})</th><th class="num">Costs and expenses ({{ cur }})</th><th class="num">Net income ({{ cur }})</th><th class="num">Net income, year to date ({{ cur }})</th></tr></thead>
+<tbody>
+{% for r in st.income %}{% set q = p ~ '/statements/income/' ~ loop.index0 %}
+<tr><td>{{ r.period|month }}</td>{{ num(r.income, q ~ '/income') }}{{ num(r.costs_and_expenses, q ~ '/costs_and_expenses') }}{{ num(r.net_income, q ~ '/net_income') }}{{ num(r.net_income_ytd, q ~ '/net_income_ytd') }}</tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
+{% if st.balance_sheet %}{% set b = st.balance_sheet %}{% set q = p ~ '/statements/balance_sheet' %}
+<h4>Balance sheet at the end of {{ b.period|month }}</h4>
+<table class="balance-sheet">
+<thead><tr><th>Movements since the first loaded month</th><th class="num">Amount ({{ cur }})</th></tr></thead>
+<tbody>
+<tr><td>Assets (class 1)</td>{{ num(b.assets, q ~ '/assets') }}</tr>
+<tr><td>Liabilities (class 2)</td>{{ num(b.liabilities, q ~ '/liabilities') }}</tr>
+<tr><td>Equity (class 3)</td>{{ num(b.equity, q ~ '/equity') }}</tr>
+<tr><td>Result to date (classes 4 to 7)</td>{{ num(b.result_to_date, q ~ '/result_to_date') }}</tr>
+<tr class="total{{ '' if b.difference is zero else ' bad' }}"><td>{{ status('balanced' if b.difference is zero else 'difference', b.difference is zero) }}
+Assets &minus; liabilities &minus; equity &minus; result to date</td>{{ num(b.difference, q ~ '/difference') }}</tr>
+</tbody>
+</table>
+{% if b.difference is not zero %}<div class="next"><strong>What to do next:</strong> the difference is the imbalance
+of the unbalanced entries (listed below) in classes 1 to 7: ask the accountant to correct them in the ERP; the next
+run picks the correction up.</div>{% endif %}
+{% endif %}
+{% if not st.income and not st.balance_sheet %}
+{{ none_or_missing('rpt_income_statement', 'None: no journal for this tenant.') }}
 {% endif %}
 
 <h3>Trial balance</h3>

@@ -11,10 +11,12 @@ from pipeline.finance_report.figures import (
     BUCKETS,
     SALES_KINDS,
     AgingRow,
+    BalanceSheetMonth,
     Check,
     Drift,
     Figures,
     Freshness,
+    IncomeStatementMonth,
     QuarantineCount,
     QuarantinedRecord,
     SalesMonth,
@@ -24,7 +26,10 @@ from pipeline.finance_report.figures import (
 )
 
 TOP_OVERDUE = 10       # customers listed with the largest overdue balances
-CHART_CUSTOMERS = 8    # customers drawn one bar each in the aging chart; the rest share one bar
+CHART_CUSTOMERS = 8    # at most this many customers drawn one bar each in the aging chart
+# A customer is drawn only with at least this share of the largest one's balance, so that every bar reads on
+# the chart's scale; the others are given as one figure beside the chart, never as a bar.
+CHART_MIN_SHARE = Decimal("0.05")
 ZERO = Decimal(0)
 
 
@@ -57,6 +62,13 @@ class CustomerBalance:
     @property
     def overdue(self) -> Decimal:
         return sum((amount for bucket, amount in self.balances.items() if bucket != "current"), ZERO)
+
+
+@dataclass(frozen=True)
+class OtherCustomers:
+    customers: int
+    documents: int
+    balance_due: Decimal
 
 
 @dataclass(frozen=True)
@@ -106,6 +118,8 @@ class TenantReport:
     sales_statuses: list[SalesStatus] = field(default_factory=list)
     periods: list[PeriodCheck] = field(default_factory=list)
     trial_balance: list[TrialBalanceRow] = field(default_factory=list)
+    income_statement: list[IncomeStatementMonth] = field(default_factory=list)
+    balance_sheet: BalanceSheetMonth | None = None  # the last month's
     unbalanced: list[UnbalancedEntry] = field(default_factory=list)
     quarantine: list[ReasonCount] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
@@ -163,6 +177,8 @@ def build_tenant(figures: Figures, tenant: str, currency: str | None) -> TenantR
                               key=lambda s: nulls_last(SALES_KINDS.index(s.kind), s.document_type, s.status)),
         periods=period_checks(mine(figures.trial_balance)),
         trial_balance=sorted(mine(figures.trial_balance), key=lambda r: nulls_last(r.period, r.account_class)),
+        income_statement=sorted(mine(figures.income_statement), key=lambda r: r.period),
+        balance_sheet=max(mine(figures.balance_sheet), key=lambda r: r.period, default=None),
         unbalanced=sorted(mine(figures.unbalanced),
                           key=lambda u: nulls_last(-abs(u.difference or ZERO), u.entry_date, u.entry_id)),
         quarantine=reason_counts(mine(figures.quarantine_counts), mine(figures.quarantine_rows)),
@@ -212,13 +228,19 @@ def top_overdue(customers: list[CustomerBalance]) -> list[OverdueCustomer]:
 
 
 def chart_customers(customers: list[CustomerBalance]) -> list[CustomerBalance]:
-    """The largest customers one bar each, the others summed into one bar (same tenant, same currency)."""
-    if len(customers) <= CHART_CUSTOMERS + 1:
-        return customers
-    shown, rest = customers[:CHART_CUSTOMERS], customers[CHART_CUSTOMERS:]
-    others = CustomerBalance(None, f"{len(rest)} other customers", sum(c.documents for c in rest),
-                             {b: sum((c.balances[b] for c in rest), ZERO) for b in BUCKETS})
-    return [*shown, others]
+    """The customers drawn: the largest ones (largest first), each with a readable share of the largest."""
+    if not customers:
+        return []
+    floor = customers[0].total * CHART_MIN_SHARE
+    return [c for c in customers[:CHART_CUSTOMERS] if c.total >= floor]
+
+
+def other_customers(customers: list[CustomerBalance]) -> OtherCustomers | None:
+    """The customers the chart leaves out, as one figure (same tenant, same currency)."""
+    rest = customers[len(chart_customers(customers)):]
+    if not rest:
+        return None
+    return OtherCustomers(len(rest), sum(c.documents for c in rest), sum((c.total for c in rest), ZERO))
 
 
 def period_checks(rows: list[TrialBalanceRow]) -> list[PeriodCheck]:

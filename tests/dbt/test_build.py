@@ -5,8 +5,8 @@ from conftest import BuiltWarehouse
 MARTS = {
     "fct_sales", "fct_sales_lines", "fct_purchases", "fct_inventory_valuation", "fct_invoice_balance_snapshots",
     "fct_receivables", "rpt_receivables_aging", "fct_journal_lines", "fct_journal_balance",
-    "rpt_unbalanced_entries", "rpt_reconciliation", "rpt_quarantined_records", "rpt_schema_drift",
-    "rpt_connection_freshness",
+    "rpt_income_statement", "rpt_balance_sheet", "rpt_unbalanced_entries", "rpt_reconciliation",
+    "rpt_quarantined_records", "rpt_schema_drift", "rpt_connection_freshness",
 }
 
 

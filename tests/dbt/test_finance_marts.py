@@ -1,8 +1,12 @@
 """Journal lines, trial balance, unbalanced entries and inventory valuation, with hand-computed answers."""
 
+import json
 from decimal import Decimal
 
 from conftest import BuiltWarehouse
+
+STATEMENT_TESTS = ("assert_income_statement_ties_to_trial_balance", "assert_balance_sheet_ties_to_trial_balance",
+                   "assert_balance_sheet_difference_is_the_unbalanced_entries")
 
 
 def test_unbalanced_posted_entries_are_listed_and_nothing_else(warehouse: BuiltWarehouse) -> None:
@@ -81,3 +85,42 @@ def test_inventory_value_is_total_value_else_rounded_product_else_null(warehouse
         ("2", "10", Decimal("3.3330"), Decimal("1.0050"), Decimal("3.3500"), "2025-04-30"),
         ("2", "12", Decimal("5.0000"), None, None, "2025-04-30"),
     ]
+
+
+def test_income_statement_by_month_with_year_to_date(warehouse: BuiltWarehouse) -> None:
+    rows = warehouse.rows(
+        "select tenant, period::varchar, income, costs_and_expenses, net_income, net_income_ytd "
+        "from marts.rpt_income_statement order by 1, 2")
+    assert rows == [  # acme_ec: the draft entry 22 is left out
+        ("acme_ec", "2025-01-01", Decimal("150.0000"), Decimal("0.0000"), Decimal("150.0000"), Decimal("150.0000")),
+        ("contable_co", "2025-01-01", Decimal("500.0000"), Decimal("0.0000"), Decimal("500.0000"), Decimal("500.0000")),
+        ("contable_co", "2025-02-01", Decimal("0.0000"), Decimal("0.0000"), Decimal("0.0000"), Decimal("500.0000")),
+        ("contable_co", "2025-03-01", Decimal("1000250.7500"), Decimal("117900.0000"), Decimal("882350.7500"),
+         Decimal("882850.7500")),
+        ("contable_co", "2025-04-01", Decimal("0.0000"), Decimal("0.0000"), Decimal("0.0000"), Decimal("882850.7500")),
+    ]
+
+
+def test_balance_sheet_difference_is_the_unbalanced_documents_imbalance(warehouse: BuiltWarehouse) -> None:
+    """contable_co's document 113 (March) is 5000 short of credits; acme_ec's unbalanced entry 23 has no lines."""
+    rows = warehouse.rows(
+        "select tenant, period::varchar, assets, liabilities, equity, result_to_date, difference "
+        "from marts.rpt_balance_sheet order by 1, 2")
+    zero = Decimal("0.0000")
+    assert rows == [
+        ("acme_ec", "2025-01-01", Decimal("150.0000"), zero, zero, Decimal("150.0000"), zero),
+        ("contable_co", "2025-01-01", Decimal("500.0000"), zero, zero, Decimal("500.0000"), zero),
+        ("contable_co", "2025-02-01", Decimal("500.0000"), zero, zero, Decimal("500.0000"), zero),
+        ("contable_co", "2025-03-01", Decimal("1000750.7500"), Decimal("112900.0000"), zero, Decimal("882850.7500"),
+         Decimal("5000.0000")),
+        ("contable_co", "2025-04-01", Decimal("1000750.7500"), Decimal("112900.0000"), zero, Decimal("882850.7500"),
+         Decimal("5000.0000")),
+    ]
+
+
+def test_statement_integrity_tests_are_errors_and_pass(warehouse: BuiltWarehouse) -> None:
+    manifest = json.loads((warehouse.work / "target" / "manifest.json").read_text())
+    tests = {node["name"]: node["config"]["severity"] for node in manifest["nodes"].values()
+             if node["resource_type"] == "test" and node["name"].startswith(STATEMENT_TESTS)}
+    assert tests == dict.fromkeys(STATEMENT_TESTS, "error")
+    assert {name: warehouse.build.statuses[name] for name in tests} == dict.fromkeys(STATEMENT_TESTS, "pass")

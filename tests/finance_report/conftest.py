@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -39,6 +40,24 @@ class Warehouse:
 
     def close(self) -> None:
         self.con.close()
+
+
+INCOME_COLUMNS = ("income", "costs_and_expenses", "net_income", "net_income_ytd")
+BALANCE_COLUMNS = ("assets", "liabilities", "equity", "result_to_date", "difference")
+
+
+def statement_figures_in_marts(warehouse: Warehouse) -> dict[tuple[str, str, str], Decimal]:
+    """What the report must show of the statements: (tenant, period, column) -> amount, every month of the
+    income statement and the last month of the balance sheet."""
+    expected = {}
+    for tenant, period, *values in warehouse.query(
+            f"select tenant, period, {', '.join(INCOME_COLUMNS)} from marts.rpt_income_statement"):
+        expected.update({(tenant, period.isoformat(), c): v for c, v in zip(INCOME_COLUMNS, values, strict=True)})
+    for tenant, period, *values in warehouse.query(
+            f"select tenant, period, {', '.join(BALANCE_COLUMNS)} from marts.rpt_balance_sheet as b"
+            " where period = (select max(period) from marts.rpt_balance_sheet as l where l.tenant = b.tenant)"):
+        expected.update({(tenant, period.isoformat(), c): v for c, v in zip(BALANCE_COLUMNS, values, strict=True)})
+    return expected
 
 
 @dataclass(frozen=True)

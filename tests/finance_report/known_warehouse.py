@@ -7,6 +7,8 @@ inmobiliaria_co (Arrendasoft, COP). The run's as-of date is 2025-06-30. What it 
   USD tenant and a COP tenant, a paid document, a document issued after the as-of date;
 - quotations, annulled documents and a pre-sale apart from sales;
 - a trial balance (contable_co) whose June debits exceed credits by one cent, and the unbalanced entry;
+- both financial statements for the two tenants with a journal: acme_ec's balance, contable_co's June carries
+  the unbalanced cent as its balance sheet's difference;
 - quarantined records of three reasons (seven of one, more than the page lists), one stale connection,
   one drifted field.
 The statements run unchanged on DuckDB and PostgreSQL.
@@ -36,6 +38,12 @@ TABLES = {
     "fct_journal_balance": """
         tenant varchar, source varchar, currency varchar, period date, account varchar, account_class varchar,
         debit decimal(38,4), credit decimal(38,4), net decimal(38,4), closing_balance decimal(38,4)""",
+    "rpt_income_statement": """
+        tenant varchar, source varchar, currency varchar, period date, income decimal(38,4),
+        costs_and_expenses decimal(38,4), net_income decimal(38,4), net_income_ytd decimal(38,4)""",
+    "rpt_balance_sheet": """
+        tenant varchar, source varchar, currency varchar, period date, assets decimal(38,4),
+        liabilities decimal(38,4), equity decimal(38,4), result_to_date decimal(38,4), difference decimal(38,4)""",
     "rpt_unbalanced_entries": """
         tenant varchar, source varchar, entry_id varchar, document_number varchar, entry_date date,
         debit decimal(38,4), credit decimal(38,4), difference decimal(38,4)""",
@@ -53,7 +61,8 @@ TABLES = {
         tenant varchar, source varchar, entity varchar, record_key varchar, field varchar, raw_value varchar,
         reason varchar, partition_key varchar, run_id varchar, page integer, record_position integer""",
 }
-REPORT_ONLY = ("rpt_connection_freshness", "rpt_schema_drift", "rpt_quarantined_records")
+REPORT_ONLY = ("rpt_connection_freshness", "rpt_schema_drift", "rpt_quarantined_records", "rpt_income_statement",
+               "rpt_balance_sheet")
 
 T, S, N = "acme_ec", "tienda_sv", "inmobiliaria_co"
 # document_id, number, type, status, issue, due, customer_id, customer_name, total, balance, quotation, void, owed
@@ -120,6 +129,8 @@ JOURNAL = [
     (T, "troyansys", "USD", "2025-06-01", "1105", "1", "500.0000", "0.0000", "500.0000", "1500.0000"),
     (T, "troyansys", "USD", "2025-06-01", "4135", "4", "0.0000", "431.0350", "-431.0350", "-1293.1050"),
     (T, "troyansys", "USD", "2025-06-01", "2408", "2", "0.0000", "68.9650", "-68.9650", "-206.8950"),
+    (T, "troyansys", "USD", "2025-06-01", "1110", "1", "0.0000", "300.0000", "-300.0000", "-300.0000"),
+    (T, "troyansys", "USD", "2025-06-01", "5105", "5", "300.0000", "0.0000", "300.0000", "300.0000"),
     ("contable_co", "serpi", "COP", "2025-04-01", "110505", "1", "5000000.0000", "0.0000", "5000000.0000",
      "5000000.0000"),
     ("contable_co", "serpi", "COP", "2025-04-01", "413524", "4", "0.0000", "4201680.6700", "-4201680.6700",
@@ -140,6 +151,25 @@ JOURNAL = [
      "-7201680.6700"),
     ("contable_co", "serpi", "COP", "2025-06-01", "240801", "2", "0.0000", "189999.9900", "-189999.9900",
      "-1368319.3200"),
+]
+
+# The statements of JOURNAL, by hand. tenant, source, currency, period, income, costs, net, year to date
+INCOME_STATEMENT = [
+    (T, "troyansys", "USD", "2025-05-01", "862.0700", "0.0000", "862.0700", "862.0700"),
+    (T, "troyansys", "USD", "2025-06-01", "431.0350", "300.0000", "131.0350", "993.1050"),
+    ("contable_co", "serpi", "COP", "2025-04-01", "4201680.6700", "0.0000", "4201680.6700", "4201680.6700"),
+    ("contable_co", "serpi", "COP", "2025-05-01", "2000000.0000", "0.0000", "2000000.0000", "6201680.6700"),
+    ("contable_co", "serpi", "COP", "2025-06-01", "1000000.0000", "0.0000", "1000000.0000", "7201680.6700"),
+]
+# tenant, source, currency, period, assets, liabilities, equity, result_to_date, difference
+BALANCE_SHEET = [
+    (T, "troyansys", "USD", "2025-05-01", "1000.0000", "137.9300", "0.0000", "862.0700", "0.0000"),
+    (T, "troyansys", "USD", "2025-06-01", "1200.0000", "206.8950", "0.0000", "993.1050", "0.0000"),
+    ("contable_co", "serpi", "COP", "2025-04-01", "5000000.0000", "798319.3300", "0.0000", "4201680.6700", "0.0000"),
+    ("contable_co", "serpi", "COP", "2025-05-01", "7380000.0000", "1178319.3300", "0.0000", "6201680.6700",
+     "0.0000"),
+    ("contable_co", "serpi", "COP", "2025-06-01", "8570000.0000", "1368319.3200", "0.0000", "7201680.6700",
+     "0.0100"),
 ]
 
 UNBALANCED = [
@@ -232,7 +262,7 @@ def receivable_rows() -> list[tuple]:
 
 
 def statements(*, report_only: bool = True, extra_reconciliation: list[tuple] | None = None) -> list[str]:
-    """Every statement that builds the marts; without `report_only` the three newest marts are left out."""
+    """Every statement that builds the marts; without `report_only` the report-only (newest) marts are left out."""
     tables = {name: columns for name, columns in TABLES.items() if report_only or name not in REPORT_ONLY}
     result = ["create schema marts"]
     result += [f"create table marts.{name} ({columns})" for name, columns in tables.items()]
@@ -250,5 +280,6 @@ def statements(*, report_only: bool = True, extra_reconciliation: list[tuple] | 
     ]
     if report_only:
         result += [insert("rpt_connection_freshness", FRESHNESS), insert("rpt_schema_drift", DRIFT),
-                   insert("rpt_quarantined_records", QUARANTINE)]
+                   insert("rpt_quarantined_records", QUARANTINE), insert("rpt_income_statement", INCOME_STATEMENT),
+                   insert("rpt_balance_sheet", BALANCE_SHEET)]
     return result

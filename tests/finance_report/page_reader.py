@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from html.parser import HTMLParser
 
 
@@ -70,3 +71,17 @@ def resolve(data: dict, pointer: str) -> object:
     for part in pointer.lstrip("/").split("/"):
         node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
     return node
+
+
+def statement_figures(cells: list[FigureCell], data: dict) -> dict[tuple[str, str, str], Decimal]:
+    """The financial statements' figures as shown: (tenant, period, column) -> the amount the cell reads."""
+    shown = {}
+    for cell in cells:
+        parts = cell.pointer.lstrip("/").split("/")
+        if len(parts) < 4 or parts[2] != "statements":
+            continue
+        tenant = data["tenants"][int(parts[1])]
+        row = resolve(data, "/" + "/".join(parts[:-1]))
+        key = (tenant["tenant"], row["period"], parts[-1])  # type: ignore[index]
+        shown[key] = Decimal(cell.text.split()[0].replace(",", ""))
+    return shown

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .conftest import WrittenReport
+from .conftest import Warehouse, WrittenReport, statement_figures_in_marts
+from .page_reader import FigureCell, statement_figures
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
 BUCKETS = ("current", "1-30", "31-60", "61-90", "91+")
 KINDS = ("sale", "quotation", "annulled")
+INCOME_SERIES = ("income", "costs_and_expenses", "net_income")
 # The chart's drawn series: pygal repeats the series groups in its overlays, which hold no bars.
 SERIES = "g.plot:not(.overlay):not(.text-overlay):not(.tooltip-overlay) > g.series"
 
@@ -85,7 +87,8 @@ def opened(browser: Browser, report_file: Path) -> Iterator[tuple[Page, list[str
 
 
 def expected_series(data: dict) -> dict[tuple[str, str], int]:
-    """Per tenant and chart, the series the data gives: buckets holding a balance, kinds with documents."""
+    """Per tenant and chart, the series the data gives: buckets holding a balance, kinds with documents, the
+    income statement's figures that are not zero in every month."""
     expected = {}
     for tenant in data["tenants"]:
         chart = tenant["aging"]["chart"]
@@ -95,6 +98,9 @@ def expected_series(data: dict) -> dict[tuple[str, str], int]:
         months = tenant["sales"]["months"]
         if months:
             expected[(tenant["tenant"], "sales")] = sum(any(m["kind"] == k for m in months) for k in KINDS)
+        income = tenant["statements"]["income"]
+        if income:
+            expected[(tenant["tenant"], "income")] = sum(any(Decimal(m[s]) != 0 for m in income) for s in INCOME_SERIES)
     return expected
 
 
@@ -110,7 +116,7 @@ def test_opens_offline_without_errors(opened, report: WrittenReport) -> None:
 def test_every_chart_draws_every_series(opened, report: WrittenReport) -> None:
     page, errors, _ = opened
     expected = expected_series(report.data)
-    assert len(expected) == 6  # aging: 3 tenants with receivables; sales: the same 3 tenants
+    assert len(expected) == 8  # aging and sales: 3 tenants with receivables; income: the 2 with a journal
     drawn = page.evaluate(
         """(selector) => Array.from(document.querySelectorAll('figure.chart')).map(figure => ({
             tenant: figure.dataset.tenant, chart: figure.dataset.chart,
@@ -125,6 +131,19 @@ def test_every_chart_draws_every_series(opened, report: WrittenReport) -> None:
         assert all(bars > 0 for bars in chart["series"]), chart  # every series has a visible bar
         assert chart["legends"] == len(chart["series"]), chart
         assert chart["width"] > 600, chart
+    assert errors == []
+
+
+def test_statements_read_in_the_browser_are_the_marts(opened, report: WrittenReport, warehouse: Warehouse) -> None:
+    """The statements' cells as Chromium renders them (their visible text) against SQL over the marts."""
+    page, errors, _ = opened
+    cells = page.evaluate(
+        """() => Array.from(document.querySelectorAll('td[data-figure*="/statements/"]')).map(cell => ({
+            pointer: cell.dataset.figure, value: cell.dataset.value, text: cell.innerText,
+            visible: cell.getBoundingClientRect().width > 0 }))""")
+    assert cells and all(cell["visible"] for cell in cells)
+    shown = statement_figures([FigureCell(c["pointer"], c["value"], c["text"]) for c in cells], report.data)
+    assert shown == statement_figures_in_marts(warehouse)
     assert errors == []
 
 

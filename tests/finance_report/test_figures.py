@@ -14,10 +14,11 @@ import duckdb
 import pytest
 
 from pipeline.finance_report import ReportError, write_report
+from pipeline.finance_report.tenants import CHART_CUSTOMERS, CustomerBalance, chart_customers, other_customers
 
-from .conftest import Warehouse, WrittenReport, build_warehouse
+from .conftest import Warehouse, WrittenReport, build_warehouse, statement_figures_in_marts
 from .known_warehouse import AS_OF, KNOWN_BUCKETS
-from .page_reader import page_data, read_page, resolve
+from .page_reader import page_data, read_page, resolve, statement_figures
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "91+")
 
@@ -152,6 +153,72 @@ def test_trial_balance_per_class_and_month(report: WrittenReport, warehouse: War
     assert june == (Decimal("1190000.0000"), Decimal("1189999.9900"), "unbalanced")
     assert [p["difference"] for p in by_tenant(report)["contable_co"]["trial_balance"]["periods"]] == [
         "0.0000", "0.0000", "0.0100"]
+
+
+def test_statements_on_the_page_are_the_marts(report: WrittenReport, warehouse: Warehouse) -> None:
+    shown = statement_figures(read_page(report.html).cells, report.data)
+    assert shown == statement_figures_in_marts(warehouse)
+    assert len(shown) == 5 * 4 + 2 * 5  # five months of income statements, two last-month balance sheets
+    assert shown[("contable_co", "2025-06-01", "difference")] == Decimal("0.01")  # the unbalanced cent
+    assert shown[("acme_ec", "2025-06-01", "difference")] == 0
+    assert shown[("acme_ec", "2025-06-01", "net_income_ytd")] == Decimal("993.105")
+
+
+def test_known_statements_tie_to_the_known_trial_balance(warehouse: Warehouse) -> None:
+    """The hand-written statements agree with the hand-written trial balance (as the dbt tests require)."""
+    trial = warehouse.query(
+        "select tenant, period, sum(case when account_class in ('4', '5', '6', '7') then -net else 0 end),"
+        " sum(case when account_class in ('1', '2', '3', '4', '5', '6', '7') then closing_balance else 0 end)"
+        " from marts.fct_journal_balance group by tenant, period")
+    statements = warehouse.query(
+        "select i.tenant, i.period, i.net_income, b.difference from marts.rpt_income_statement as i"
+        " join marts.rpt_balance_sheet as b on b.tenant = i.tenant and b.period = i.period")
+    assert sorted(trial) == sorted(statements)
+
+
+def test_statements_say_they_are_movements_not_balances_brought_forward(report: WrittenReport) -> None:
+    html = report.html
+    for tenant in ("acme_ec", "contable_co"):
+        section = html[html.index(f'id="tenant-{tenant}"'):]
+        statements = section[section.index("<h3>Financial statements</h3>"):section.index("<h3>Trial balance</h3>")]
+        assert "not balances brought forward" in statements and "no opening balances" in statements
+        assert 'data-chart="income"' in statements and 'class="balance-sheet"' in statements
+    contable = html[html.index('id="tenant-contable_co"'):html.index('id="tenant-inmobiliaria_co"')]
+    assert "Balance sheet at the end of Jun 2025" in contable and "&#10007; difference" in contable
+    tienda = html[html.index('id="tenant-tienda_sv"'):]
+    assert "None: no journal for this tenant." in tienda[tienda.index("<h3>Financial statements</h3>"):]
+
+
+def customers_with_spread(count: int) -> list[CustomerBalance]:
+    """One customer a hundred times the next ones, and many small ones (largest first, as the report sorts)."""
+    amounts = [Decimal(1_000_000), *(Decimal(60_000 - i) for i in range(3)), *(Decimal(10_000) for _ in range(count))]
+    return [CustomerBalance(str(i), f"Customer {i}", 1, {"current": a, "1-30": Decimal(0), "31-60": Decimal(0),
+                                                          "61-90": Decimal(0), "91+": Decimal(0)})
+            for i, a in enumerate(amounts)]
+
+
+def test_aging_chart_draws_each_customer_readably_and_gives_the_others_as_a_figure() -> None:
+    customers = customers_with_spread(420)
+    drawn, others = chart_customers(customers), other_customers(customers)
+    assert [c.customer_id for c in drawn] == ["0", "1", "2", "3"]  # each at least a twentieth of the largest
+    assert all(c.total * 20 >= drawn[0].total for c in drawn)
+    assert others is not None and (others.customers, others.documents) == (420, 420)
+    assert others.balance_due == Decimal(4_200_000)  # larger than any bar: a figure, never a bar
+    assert sum((c.total for c in drawn), others.balance_due) == sum((c.total for c in customers), Decimal(0))
+    even = customers_with_spread(0)[1:] * 4
+    assert len(chart_customers(even)) == CHART_CUSTOMERS and other_customers(even).customers == 4
+
+
+def test_statements_left_out_of_an_older_warehouse_say_so(tmp_path: Path) -> None:
+    path = build_warehouse(tmp_path / "old.duckdb", report_only=False)
+    older = Warehouse(path)
+    try:
+        write_report(older.query, tmp_path / "report.html")
+    finally:
+        older.close()
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<code>marts.rpt_income_statement</code> is not in this warehouse yet" in html
+    assert 'class="income-statement"' not in html and 'class="balance-sheet"' not in html
 
 
 def test_unbalanced_entries(report: WrittenReport, warehouse: Warehouse) -> None:

@@ -26,6 +26,7 @@ FINGERPRINT = {
     "fct_inventory_valuation": "inventory_value", "fct_invoice_balance_snapshots": "balance_due",
     "fct_receivables": "balance_due", "rpt_receivables_aging": "balance_due", "fct_journal_lines": "debit",
     "fct_journal_balance": "closing_balance", "rpt_unbalanced_entries": "difference",
+    "rpt_income_statement": "net_income", "rpt_balance_sheet": "difference",
 }
 
 
