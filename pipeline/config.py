@@ -261,9 +261,11 @@ _PlainLoader.yaml_implicit_resolvers = {
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None, *,
-                  sources: Mapping[str, ConnectionSpec]) -> Settings:
+                  sources: Mapping[str, ConnectionSpec], secrets: bool = True) -> Settings:
     """Load and validate the connections file against the declared sources; refuse it with one ConfigError
-    listing every problem."""
+    listing every problem. `secrets=False` is for commands that reach only the warehouse (`pipeline report`,
+    `pipeline bi-role`): the file is validated as ever, but the API credentials' variables need not be set
+    and are not read (every connection's `auth.secrets` is empty)."""
     env: dict[str, str] = dict(os.environ if environ is None else environ)
     if path is None and env.get("PIPELINE_CONNECTIONS"):
         path = Path(env["PIPELINE_CONNECTIONS"])
@@ -277,7 +279,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     except yaml.YAMLError as exc:
         raise ConfigError([f"{path}: not valid YAML: {str(exc).splitlines()[0]}"]) from None
     problems: list[str] = []
-    parsed = _parse_file(document, env, problems, sources)
+    parsed = _parse_file(document, env, problems, sources, secrets)
     warehouse = parse_warehouse(env.get("PIPELINE_WAREHOUSE") or "data/warehouse.duckdb", problems, env)
     if problems:
         raise ConfigError(problems)
@@ -353,7 +355,7 @@ def _parse_spark(value: str, problems: list[str], environ: Mapping[str, str]) ->
 
 
 def _parse_file(document: Any, env: Mapping[str, str], problems: list[str],
-                sources: Mapping[str, ConnectionSpec]) -> dict[str, Any] | None:
+                sources: Mapping[str, ConnectionSpec], secrets: bool = True) -> dict[str, Any] | None:
     if not isinstance(document, dict):
         problems.append("the file must be a mapping with start_date, timezone and connections")
         return None
@@ -381,7 +383,7 @@ def _parse_file(document: Any, env: Mapping[str, str], problems: list[str],
             if raw["name"] in seen:
                 problems.append(f"{label}: name: duplicate connection name {raw['name']!r}")
             seen.add(raw["name"])
-        connection = _ConnectionParser(raw, env, problems, label, sources).parse()
+        connection = _ConnectionParser(raw, env, problems, label, sources, secrets).parse()
         if connection:
             connections.append(connection)
     return {"start_date": start, "timezone": str(timezone), "connections": tuple(connections)}
@@ -402,8 +404,9 @@ class _ConnectionParser:
     """One connection entry: each problem is recorded once, as `{label}: {key}: {text}`."""
 
     def __init__(self, raw: Any, env: Mapping[str, str], problems: list[str], label: str,
-                 sources: Mapping[str, ConnectionSpec]):
+                 sources: Mapping[str, ConnectionSpec], resolve_secrets: bool = True):
         self.raw, self.env, self.problems, self.label, self.sources = raw, env, problems, label, sources
+        self.resolve_secrets = resolve_secrets
 
     def problem(self, key: str, text: str) -> None:
         self.problems.append(f"{self.label}: {key}: {text}")
@@ -494,6 +497,8 @@ class _ConnectionParser:
             variable = auth.get(key)
             if not isinstance(variable, str) or not variable:
                 self.problem(f"auth.{key}", "required, the name of an environment variable")
+            elif not self.resolve_secrets:
+                continue
             elif not self.env.get(variable):
                 self.problem(f"auth.{key}", f"environment variable {variable} is not set")
             else:
