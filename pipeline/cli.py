@@ -40,10 +40,11 @@ def main() -> None:
     """Nightly ETL from Troyansys, SmartPyme, SERPI and Arrendasoft into a DuckDB or PostgreSQL warehouse."""
 
 
-def _settings() -> Settings | None:
-    """The connections file and environment, or None after printing why they are not usable."""
+def _settings(secrets: bool = True) -> Settings | None:
+    """The connections file and environment, or None after printing why they are not usable. Commands that
+    reach only the warehouse pass secrets=False: the API credentials need not be set for them."""
     try:
-        return load_settings()
+        return load_settings(secrets=secrets)
     except ConfigError as error:
         click.echo(f"The connections file or the environment is not usable:\n{error}", err=True)
         return None
@@ -87,7 +88,7 @@ def _run(*, start: date | None = None, end: date | None = None, as_of: date | No
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Where to write it (default: PIPELINE_REPORT).")
 def report(as_of: date | None, out: Path | None) -> None:
     """Write the finance report from the published marts, without running anything else."""
-    settings = _settings()
+    settings = _settings(secrets=False)
     if settings is None:
         sys.exit(2)
     from pipeline.finance_report import ReportError, write_report
@@ -111,7 +112,7 @@ def report(as_of: date | None, out: Path | None) -> None:
 @click.option("--password-env", help="Environment variable holding the role's password (never printed).")
 def bi_role(role: str, password_env: str | None) -> None:
     """PostgreSQL: create or update a read-only login ROLE for BI tools (it may read schema marts only)."""
-    settings = _settings()
+    settings = _settings(secrets=False)
     if settings is None:
         sys.exit(2)
     from pipeline.warehouse import WarehouseUnavailable, open_warehouse

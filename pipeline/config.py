@@ -176,27 +176,34 @@ class RetryPolicy:
     timeout: float = 60.0
 
 
+SPARK_PASSWORD = "PIPELINE_SPARK_PASSWORD"
+SPARK_PORT = 10000  # HiveServer2's default
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+KNOWN_WAREHOUSES = ("a DuckDB file path, postgresql://USER@HOST:PORT/DATABASE or spark://USER@HOST:PORT")
+
+
 @dataclass(frozen=True)
 class WarehouseLocation:
-    """PIPELINE_WAREHOUSE: a DuckDB file, or a PostgreSQL server reached with libpq conventions (the password
-    from PGPASSWORD or ~/.pgpass; one written into the URL is kept out of every text this object prints)."""
+    """PIPELINE_WAREHOUSE: a DuckDB file; a PostgreSQL server reached with libpq conventions (the password
+    from PGPASSWORD or ~/.pgpass); or a Spark SQL server's Thrift (HiveServer2) endpoint (the password, when
+    the server asks for one, from PIPELINE_SPARK_PASSWORD). A password is kept out of every text this object
+    prints."""
 
     path: Path | None = None  # DuckDB
     host: str = ""
     port: int = 5432
-    database: str = ""
+    database: str = ""  # PostgreSQL only: Spark's schemas are its databases (raw, staging, ...)
     user: str = ""
     password: Secret | None = field(default=None, repr=False)
     query: str = ""
-
-    @property
-    def engine(self) -> str:
-        return "duckdb" if self.path is not None else "postgres"
+    engine: str = "duckdb"  # duckdb, postgres or spark
 
     def describe(self) -> str:
         """Where it is, for messages: never the password."""
-        if self.path is not None:
+        if self.engine == "duckdb":
             return str(self.path)
+        if self.engine == "spark":
+            return f"spark://{self.user}@{self.host}:{self.port}"
         return f"postgresql://{self.user}@{self.host}:{self.port}/{self.database}"
 
     __str__ = describe
@@ -254,9 +261,11 @@ _PlainLoader.yaml_implicit_resolvers = {
 
 
 def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None, *,
-                  sources: Mapping[str, ConnectionSpec]) -> Settings:
+                  sources: Mapping[str, ConnectionSpec], secrets: bool = True) -> Settings:
     """Load and validate the connections file against the declared sources; refuse it with one ConfigError
-    listing every problem."""
+    listing every problem. `secrets=False` is for commands that reach only the warehouse (`pipeline report`,
+    `pipeline bi-role`): the file is validated as ever, but the API credentials' variables need not be set
+    and are not read (every connection's `auth.secrets` is empty)."""
     env: dict[str, str] = dict(os.environ if environ is None else environ)
     if path is None and env.get("PIPELINE_CONNECTIONS"):
         path = Path(env["PIPELINE_CONNECTIONS"])
@@ -270,8 +279,8 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     except yaml.YAMLError as exc:
         raise ConfigError([f"{path}: not valid YAML: {str(exc).splitlines()[0]}"]) from None
     problems: list[str] = []
-    parsed = _parse_file(document, env, problems, sources)
-    warehouse = parse_warehouse(env.get("PIPELINE_WAREHOUSE") or "data/warehouse.duckdb", problems)
+    parsed = _parse_file(document, env, problems, sources, secrets)
+    warehouse = parse_warehouse(env.get("PIPELINE_WAREHOUSE") or "data/warehouse.duckdb", problems, env)
     if problems:
         raise ConfigError(problems)
     assert parsed is not None and warehouse is not None
@@ -285,11 +294,24 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     )
 
 
-def parse_warehouse(value: str, problems: list[str]) -> WarehouseLocation | None:
-    """A DuckDB path, or `postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE` (the password is better given in
-    PGPASSWORD or ~/.pgpass)."""
-    if not value.startswith(("postgresql://", "postgres://")):
+def parse_warehouse(value: str, problems: list[str],
+                    environ: Mapping[str, str] | None = None) -> WarehouseLocation | None:
+    """A DuckDB path, `postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE` (the password is better given in
+    PGPASSWORD or ~/.pgpass) or `spark://USER@HOST:PORT` (the password from PIPELINE_SPARK_PASSWORD). Any
+    other `scheme://` is refused here, before a request is sent, rather than taken for a file name."""
+    scheme = _SCHEME.match(value)
+    if scheme is None:
         return WarehouseLocation(path=Path(value))
+    name = scheme.group(1).lower()
+    if name in ("postgresql", "postgres"):
+        return _parse_postgres(value, problems)
+    if name == "spark":
+        return _parse_spark(value, problems, os.environ if environ is None else environ)
+    problems.append(f"PIPELINE_WAREHOUSE: unknown scheme {name}:// (known: {KNOWN_WAREHOUSES})")
+    return None
+
+
+def _parse_postgres(value: str, problems: list[str]) -> WarehouseLocation | None:
     try:
         url = urlsplit(value)
         port = url.port or 5432
@@ -305,11 +327,35 @@ def parse_warehouse(value: str, problems: list[str]) -> WarehouseLocation | None
         return None
     password = Secret(unquote(url.password)) if url.password else None
     return WarehouseLocation(host=url.hostname or "", port=port, database=database,
-                             user=unquote(url.username or ""), password=password, query=url.query)
+                             user=unquote(url.username or ""), password=password, query=url.query,
+                             engine="postgres")
+
+
+def _parse_spark(value: str, problems: list[str], environ: Mapping[str, str]) -> WarehouseLocation | None:
+    try:
+        url = urlsplit(value)
+        port = url.port or SPARK_PORT
+    except ValueError:
+        problems.append("PIPELINE_WAREHOUSE: not a valid Spark URL (spark://USER@HOST:PORT)")
+        return None
+    missing = [name for name, part in (("USER", url.username), ("HOST", url.hostname)) if not part]
+    if missing:
+        problems.append(f"PIPELINE_WAREHOUSE: the Spark URL must name {', '.join(missing)} (spark://USER@HOST:PORT)")
+        return None
+    if url.path.strip("/") or url.query:
+        problems.append("PIPELINE_WAREHOUSE: a Spark URL names no database or options (spark://USER@HOST:PORT): "
+                        "the pipeline keeps its own databases raw, staging, intermediate and marts")
+        return None
+    if url.password:  # a URL is printed and logged too easily: the contract keeps the password in the environment
+        problems.append(f"PIPELINE_WAREHOUSE: write no password into a Spark URL; set {SPARK_PASSWORD} instead")
+        return None
+    password = Secret(environ[SPARK_PASSWORD]) if environ.get(SPARK_PASSWORD) else None
+    return WarehouseLocation(host=url.hostname or "", port=port, user=unquote(url.username or ""),
+                             password=password, engine="spark")
 
 
 def _parse_file(document: Any, env: Mapping[str, str], problems: list[str],
-                sources: Mapping[str, ConnectionSpec]) -> dict[str, Any] | None:
+                sources: Mapping[str, ConnectionSpec], secrets: bool = True) -> dict[str, Any] | None:
     if not isinstance(document, dict):
         problems.append("the file must be a mapping with start_date, timezone and connections")
         return None
@@ -337,7 +383,7 @@ def _parse_file(document: Any, env: Mapping[str, str], problems: list[str],
             if raw["name"] in seen:
                 problems.append(f"{label}: name: duplicate connection name {raw['name']!r}")
             seen.add(raw["name"])
-        connection = _ConnectionParser(raw, env, problems, label, sources).parse()
+        connection = _ConnectionParser(raw, env, problems, label, sources, secrets).parse()
         if connection:
             connections.append(connection)
     return {"start_date": start, "timezone": str(timezone), "connections": tuple(connections)}
@@ -358,8 +404,9 @@ class _ConnectionParser:
     """One connection entry: each problem is recorded once, as `{label}: {key}: {text}`."""
 
     def __init__(self, raw: Any, env: Mapping[str, str], problems: list[str], label: str,
-                 sources: Mapping[str, ConnectionSpec]):
+                 sources: Mapping[str, ConnectionSpec], resolve_secrets: bool = True):
         self.raw, self.env, self.problems, self.label, self.sources = raw, env, problems, label, sources
+        self.resolve_secrets = resolve_secrets
 
     def problem(self, key: str, text: str) -> None:
         self.problems.append(f"{self.label}: {key}: {text}")
@@ -450,6 +497,8 @@ class _ConnectionParser:
             variable = auth.get(key)
             if not isinstance(variable, str) or not variable:
                 self.problem(f"auth.{key}", "required, the name of an environment variable")
+            elif not self.resolve_secrets:
+                continue
             elif not self.env.get(variable):
                 self.problem(f"auth.{key}", f"environment variable {variable} is not set")
             else:

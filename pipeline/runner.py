@@ -83,8 +83,8 @@ def preflight(settings: Settings, request: RunRequest) -> list[str]:
         problem = why_unwritable(path, folder=folder)
         if problem:
             raise RunRefused(f"{variable}: {path}: {problem}")
-    warehouse = warehouse_of(settings)
     try:
+        warehouse = warehouse_of(settings)
         warehouse.check()
     except WarehouseUnavailable as error:
         raise RunRefused(str(error)) from None

@@ -1,5 +1,6 @@
 """Shared fixtures: a session-wide simulator at scale 1, a factory for fresh ones with their own state, and a
-real PostgreSQL server (with a fresh database per test) for everything that must hold on both engines."""
+real PostgreSQL server (with a fresh database per test) for everything that must hold on both engines, and a
+real Spark Thrift Server for the Spark warehouse."""
 
 import contextlib
 import socket
@@ -77,6 +78,37 @@ def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgr
         yield PostgresServer(port)
     finally:
         subprocess.run([str(REPO / "scripts/postgres-server"), "stop", str(folder)], check=False)
+
+
+@dataclass(frozen=True)
+class SparkServer:
+    """A real Spark Thrift Server on loopback (scripts/spark-server): authentication NONE, ANSI SQL on."""
+
+    port: int
+    folder: Path  # its Derby metastore, tables (warehouse/) and log (server.log)
+
+    def url(self, user: str = "pipeline") -> str:
+        return f"spark://{user}@127.0.0.1:{self.port}"
+
+
+@pytest.fixture(scope="session")
+def spark_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkServer]:
+    """Java installed (Debian's package) and the server started by the project's own scripts; never skipped.
+    Its first start takes 25-60 s here (it creates the metastore)."""
+    subprocess.run([str(REPO / "scripts/system-packages"), "java"], check=True)
+    folder = tmp_path_factory.mktemp("spark")
+    port = _free_port()
+    subprocess.run([str(REPO / "scripts/spark-server"), "start", str(folder), str(port)], check=True)
+    try:
+        yield SparkServer(port, folder)
+    finally:
+        subprocess.run([str(REPO / "scripts/spark-server"), "stop", str(folder)], check=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -16,9 +16,11 @@ from pipeline.sources.troyansys import troyansys
 SOURCES: dict[str, Source] = {source.name: source for source in (troyansys, smartpyme, serpi, arrendasoft)}
 
 
-def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> config.Settings:
-    """The connections file (PIPELINE_CONNECTIONS, else the demo file) validated against SOURCES."""
-    return config.load_settings(path, environ, sources=SOURCES)
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None, *,
+                  secrets: bool = True) -> config.Settings:
+    """The connections file (PIPELINE_CONNECTIONS, else the demo file) validated against SOURCES; with
+    `secrets=False` the API credentials are neither required nor read (see pipeline.config.load_settings)."""
+    return config.load_settings(path, environ, sources=SOURCES, secrets=secrets)
 
 
 def extract(settings: config.Settings, connection: config.Connection, endpoint: str, partition: Partition,

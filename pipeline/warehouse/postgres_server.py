@@ -14,12 +14,13 @@ import contextlib
 import io
 import os
 import socket
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 import psycopg2
+import psycopg2.errors
 from psycopg2 import sql as pgsql
 
 from pipeline.config import WarehouseLocation
@@ -61,6 +62,66 @@ class PostgresSession(Session):
 
     def rollback(self) -> None:
         self.cur.execute("rollback")
+
+
+class NeedsAdministrator(WarehouseUnavailable):
+    """The pipeline's user may not create roles: the first line says so, the next ones are the SQL to run."""
+
+
+class _RolePlan:
+    """What `grant_reader` must change for ROLE, found out before anything is changed."""
+
+    def __init__(self, cur: Any, role: str, database: str):
+        self.role, self.database = role, database
+        cur.execute("select rolcanlogin from pg_roles where rolname = %s", [role])
+        found = cur.fetchone()
+        self.exists, self.can_login = found is not None, bool(found and found[0])
+        cur.execute("select 1 from pg_roles where rolname = %s", [READERS])
+        self.has_readers = cur.fetchone() is not None
+        cur.execute("select 1 from pg_auth_members m join pg_roles g on g.oid = m.roleid "
+                    "join pg_roles r on r.oid = m.member where g.rolname = %s and r.rolname = %s", [READERS, role])
+        self.is_member = cur.fetchone() is not None
+        # CONNECT is PUBLIC's by default: grant it only where an administrator revoked it.
+        self.may_connect = self._may_connect(cur, READERS if self.has_readers else "public")
+        cur.execute("select 1 from pg_namespace where nspname = %s", [PUBLISHED])
+        self.published = cur.fetchone() is not None
+
+    def _may_connect(self, cur: Any, grantee: str) -> bool:
+        cur.execute("select has_database_privilege(%s, current_database(), 'CONNECT')", [grantee])
+        return bool(cur.fetchone()[0])
+
+    def statements(self, password: str | None) -> list[tuple[pgsql.Composable, list[str]]]:
+        role, readers = pgsql.Identifier(self.role), pgsql.Identifier(READERS)
+        planned: list[tuple[pgsql.Composable, list[str]]] = []
+        if not self.has_readers:
+            planned.append((pgsql.SQL("create role {} nologin").format(readers), []))
+        if not self.exists or not self.can_login or password:
+            verb = "alter" if self.exists else "create"
+            text = f"{verb} role {{}} login" + (" password %s" if password else "")
+            planned.append((pgsql.SQL(text).format(role), [password] if password else []))
+        if not self.is_member:
+            planned.append((pgsql.SQL("grant {} to {}").format(readers, role), []))
+        if not self.may_connect:
+            planned.append((pgsql.SQL("grant connect on database {} to {}").format(
+                pgsql.Identifier(self.database), readers), []))
+        return planned
+
+    def for_administrator(self, with_password: bool, name: Callable[[str], str]) -> list[str]:
+        """The same changes as SQL a person runs, the password left to psql's prompt (never printed)."""
+        role, readers = name(self.role), name(READERS)
+        lines = [] if self.has_readers else [f"  CREATE ROLE {readers} NOLOGIN;"]
+        if not self.exists or not self.can_login:
+            lines.append(f"  {'ALTER' if self.exists else 'CREATE'} ROLE {role} LOGIN;")
+        if with_password:
+            lines.append(f"  \\password {role}")
+        if not self.is_member:
+            lines.append(f"  GRANT {readers} TO {role};")
+        if not self.may_connect:
+            lines.append(f"  GRANT CONNECT ON DATABASE {name(self.database)} TO {readers};")
+        if self.published:
+            lines += [f"  GRANT USAGE ON SCHEMA {PUBLISHED} TO {readers};",
+                      f"  GRANT SELECT ON ALL TABLES IN SCHEMA {PUBLISHED} TO {readers};"]
+        return [*lines, f"(each later publication grants {readers} the new marts by itself)"]
 
 
 class PostgresWarehouse(Warehouse):
@@ -176,31 +237,39 @@ class PostgresWarehouse(Warehouse):
 
     def grant_reader(self, role: str, password: str | None) -> str:
         """Create or update a login role that may read the published marts (and nothing else); returns what
-        was done. The role joins the READERS group, which every publication grants SELECT on `marts`."""
+        was done. The role joins the READERS group, which every publication grants SELECT on `marts`.
+
+        Creating roles needs CREATEROLE, which a user with only CREATE on the database (the README's set-up)
+        lacks: then nothing is changed and NeedsAdministrator carries the SQL a superuser runs instead."""
         with contextlib.closing(self._connect("grant")) as con, con.cursor() as cur:
+            roles = _RolePlan(cur, role, self.location.database)
+            statements = roles.statements(password)
             try:
                 cur.execute("begin")
-                cur.execute("select 1 from pg_roles where rolname = %s", [READERS])
-                if not cur.fetchone():
-                    cur.execute(f"create role {READERS} nologin")
-                cur.execute("select 1 from pg_roles where rolname = %s", [role])
-                exists = bool(cur.fetchone())
-                verb = "alter" if exists else "create"
-                statement = pgsql.SQL(f"{verb} role {{}} login" + (" password %s" if password else "")).format(
-                    pgsql.Identifier(role))
-                cur.execute(statement, [password] if password else [])
-                cur.execute(pgsql.SQL("grant {} to {}").format(pgsql.Identifier(READERS), pgsql.Identifier(role)))
-                cur.execute(pgsql.SQL("grant connect on database {} to {}").format(
-                    pgsql.Identifier(self.location.database), pgsql.Identifier(READERS)))
+                for statement, params in statements:
+                    cur.execute(statement, params)
                 cur.execute("select 1 from pg_namespace where nspname = %s", [PUBLISHED])
                 if cur.fetchone():
                     self._grant(cur)
                 cur.execute("commit")
+            except psycopg2.errors.InsufficientPrivilege as error:
+                cur.execute("rollback")
+                raise NeedsAdministrator(self._ask_administrator(role, roles, password, error, con)) from None
             except psycopg2.Error as error:
                 cur.execute("rollback")
                 raise WarehouseUnavailable(f"cannot create or update role {role} as {self.location.user} on "
                                            f"{self.describe()}: {_first_line(error)}") from None
-        return f"{'updated' if exists else 'created'} role {role}: it may read schema {PUBLISHED}"
+        return f"{'updated' if roles.exists else 'created'} role {role}: it may read schema {PUBLISHED}"
+
+    def _ask_administrator(self, role: str, roles: _RolePlan, password: str | None, error: Exception,
+                           con: Any) -> str:
+        user, name = self.location.user, lambda text: pgsql.Identifier(text).as_string(con)
+        lines = [f"user {user} may not create or alter roles on {self.describe()} ({_first_line(error)}); "
+                 f"nothing was changed. Either let it (as a superuser: ALTER ROLE {name(user)} CREATEROLE;) and "
+                 f"run `pipeline bi-role {role}` again, or run this as a superuser (e.g. psql -d "
+                 f"{name(self.location.database)}):"]
+        lines += roles.for_administrator(password is not None, name)
+        return "\n".join(lines)
 
     @contextlib.contextmanager
     def published(self) -> Iterator[Query | None]:
