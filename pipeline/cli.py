@@ -117,11 +117,12 @@ def bi_role(role: str, password_env: str | None) -> None:
         sys.exit(2)
     from pipeline.warehouse import WarehouseUnavailable, open_warehouse
 
-    warehouse = open_warehouse(settings.warehouse, settings.serving)
-    if warehouse.engine != "postgres":
-        click.echo("pipeline bi-role: PIPELINE_WAREHOUSE is a DuckDB file; BI tools open the serving copy "
-                   f"{settings.serving} read-only instead", err=True)
+    if settings.warehouse.engine != "postgres":
+        click.echo(f"pipeline bi-role: PIPELINE_WAREHOUSE is {settings.warehouse.describe()}, not PostgreSQL; "
+                   "roles are PostgreSQL's (a DuckDB warehouse's BI tools open the serving copy "
+                   f"{settings.serving} read-only)", err=True)
         sys.exit(2)
+    warehouse = open_warehouse(settings.warehouse, settings.serving)
     password = os.environ.get(password_env) if password_env else None
     if password_env and not password:
         click.echo(f"pipeline bi-role: environment variable {password_env} is not set", err=True)
