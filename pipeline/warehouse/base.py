@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,41 @@ OnWait = Callable[[str], None]
 # The inputs of the last complete, successful dbt build: raw's loaded runs, the connections, the as-of date and
 # the dbt project's files. Kept in the warehouse itself, so it travels with the data it describes.
 BUILT_STATE = "raw._built_state"
+
+
+class ProcessLock:
+    """A warehouse's writer lock as this process holds it: taken from the engine once, when the first caller
+    here needs it, and re-entrant within a thread (a dbt step holds it, and its sessions and dbt invocation
+    inside take it again), so every session and every dbt invocation can take it without a deadlock."""
+
+    _by_key: dict[str, ProcessLock] = {}
+    _registry = threading.Lock()
+
+    def __init__(self) -> None:
+        self._thread = threading.RLock()
+        self._depth = 0
+
+    @classmethod
+    def of(cls, key: str) -> ProcessLock:
+        with cls._registry:
+            return cls._by_key.setdefault(key, cls())
+
+    @contextlib.contextmanager
+    def hold(self, acquire: Callable[[], contextlib.AbstractContextManager[None]]) -> Iterator[None]:
+        with self._thread:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            with acquire():
+                self._depth = 1
+                try:
+                    yield
+                finally:
+                    self._depth = 0
 
 
 class WarehouseUnavailable(Exception):
@@ -79,9 +115,18 @@ class Warehouse(ABC):
     def check(self) -> None:
         """Reachable and writable, or WarehouseUnavailable. Called before the first API request."""
 
-    @abstractmethod
     def lock(self, on_wait: OnWait | None = None) -> contextlib.AbstractContextManager[None]:
-        """Hold the warehouse for writing; a second writer waits (and is told why) instead of failing."""
+        """Hold the warehouse for writing; a second writer waits (and is told why) instead of failing.
+        Re-entrant within this process's thread (ProcessLock)."""
+        return ProcessLock.of(self.lock_key()).hold(lambda: self.acquire_lock(on_wait))
+
+    def lock_key(self) -> str:
+        """What identifies this warehouse's lock within the process."""
+        return f"{self.engine}:{self.describe()}"
+
+    @abstractmethod
+    def acquire_lock(self, on_wait: OnWait | None) -> contextlib.AbstractContextManager[None]:
+        """The engine's own lock, held until the context ends (lock() decides when it is needed)."""
 
     @abstractmethod
     def session(self, read_only: bool = False) -> contextlib.AbstractContextManager[Session]: ...

@@ -13,7 +13,6 @@ import fcntl
 import os
 import re
 import sys
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,52 +32,6 @@ SERVING_STORAGE_VERSION = "v1.4.0"
 # in-process connection to one file with a different configuration.
 SESSION_MEMORY_LIMIT = "128MB"
 _TEMP_COPY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
-
-
-class _FileLock:
-    """The warehouse's writer lock for this process: a `flock` on the file beside the warehouse, held while any
-    caller here needs it. Re-entrant within a thread (the dbt step holds it and reads row counts inside), so
-    every session can take it: no connection to the file is ever opened beside another process's writer."""
-
-    _by_path: dict[Path, _FileLock] = {}
-    _registry = threading.Lock()
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._thread = threading.RLock()
-        self._depth = 0
-        self._handle = None
-
-    @classmethod
-    def of(cls, path: Path) -> _FileLock:
-        with cls._registry:
-            return cls._by_path.setdefault(path.resolve(), cls(path))
-
-    @contextlib.contextmanager
-    def hold(self, on_wait: OnWait | None, waiting_text: str) -> Iterator[None]:
-        with self._thread:
-            if self._depth == 0:
-                self._handle = self._acquire(on_wait, waiting_text)
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    fcntl.flock(self._handle, fcntl.LOCK_UN)
-                    self._handle.close()
-                    self._handle = None
-
-    def _acquire(self, on_wait: OnWait | None, waiting_text: str):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "w")  # noqa: SIM115 - held until the outermost caller is done
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait:
-                on_wait(waiting_text)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        return handle
 
 
 class DuckDBSession(Session):
@@ -122,12 +75,26 @@ class DuckDBWarehouse(Warehouse):
             if problem:
                 raise WarehouseUnavailable(f"{variable}: {path}: {problem}")
 
-    def lock(self, on_wait: OnWait | None = None) -> contextlib.AbstractContextManager[None]:
+    def lock_key(self) -> str:
+        return f"{self.engine}:{self.path.resolve()}"
+
+    @contextlib.contextmanager
+    def acquire_lock(self, on_wait: OnWait | None) -> Iterator[None]:
         """DuckDB refuses a second process at once (writer or reader) instead of waiting; this file lock beside
         the warehouse makes every other process that opens it (a second `pipeline run`, a step or an asset
         check beside `dagster dev` or the daemon) wait its turn. A killed holder's lock goes with its process."""
-        return _FileLock.of(self.path.with_name(self.path.name + ".lock")).hold(
-            on_wait, f"waiting for the warehouse {self.path}: another run is writing it")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait(f"waiting for the warehouse {self.path}: another run is writing it")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     @contextlib.contextmanager
     def session(self, read_only: bool = False) -> Iterator[Session]:

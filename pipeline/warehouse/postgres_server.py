@@ -157,7 +157,7 @@ class PostgresWarehouse(Warehouse):
                 f"GRANT CREATE ON DATABASE {where.database} TO {where.user}")
 
     @contextlib.contextmanager
-    def lock(self, on_wait: OnWait | None = None) -> Iterator[None]:
+    def acquire_lock(self, on_wait: OnWait | None) -> Iterator[None]:
         """An advisory lock held on its own connection: runs from several machines write one at a time, and
         a killed run's lock goes with its connection."""
         con = self._connect("lock")

@@ -130,7 +130,7 @@ class SparkWarehouse(Warehouse):
             environment[SPARK_PASSWORD] = where.password.get()
         return environment
 
-    def lock(self, on_wait: OnWait | None = None) -> contextlib.AbstractContextManager[None]:
+    def acquire_lock(self, on_wait: OnWait | None) -> contextlib.AbstractContextManager[None]:
         raise WarehouseUnavailable("the Spark writer lock is not written yet (design: docs/spark-notes.md)")
 
     def publish(self, extra_relations: Sequence[str]) -> dict[str, int]:

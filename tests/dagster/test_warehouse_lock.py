@@ -8,7 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.config import WarehouseLocation
+import pytest
+
+from pipeline.config import WarehouseLocation, parse_warehouse
 from pipeline.warehouse import open_warehouse
 
 HOLD_S = 3.0
@@ -63,3 +65,12 @@ def test_a_process_that_ran_dbt_lets_the_file_go_with_the_lock(tmp_path: Path):
     other = subprocess.run([sys.executable, "-c", f"import duckdb; print(duckdb.connect({str(path)!r}).execute("
                             "'select answer from written').fetchone()[0])"], capture_output=True, text=True)
     assert other.stdout.strip() == "42", other.stderr[-500:]
+
+
+@pytest.mark.timeout(60)
+def test_the_lock_is_reentrant_on_both_engines(warehouse_url: str, tmp_path: Path):
+    """The dbt step holds the lock and runs dbt, which takes it again: on PostgreSQL a second advisory lock
+    from another connection of the same process would wait for itself forever."""
+    warehouse = open_warehouse(parse_warehouse(warehouse_url, []), tmp_path / "serving.duckdb")
+    with warehouse.lock(), warehouse.lock(), warehouse.session() as session:
+        session.execute("create schema if not exists raw")
