@@ -77,7 +77,7 @@ def main() -> None:
         with Simulator(scale=args.scale, today=TODAY) as sim:
             _run("unrecorded", sim, scratch / "warm-up", pg_port, 0)  # the simulator generates lazily
             for number in range(1, args.repeat + 1):
-                order = CONTENDERS if number % 2 else tuple(reversed(CONTENDERS))
+                order = CONTENDERS if number % 2 else tuple(reversed(CONTENDERS))  # alternate who goes first
                 for contender in order:
                     samples[contender].append(round(_run(contender, sim, scratch / f"{contender}-{number}",
                                                          pg_port, number), 2))

@@ -34,6 +34,8 @@ from pipeline.instance import INSTANCE_SETTINGS
 HOST_TAG = "pipeline/host"
 PID_TAG = "pipeline/pid"
 PROCESS_STARTED_TAG = "pipeline/process_started"  # with the pid: a pid the system gave to another process since
+STATEMENT_TIMEOUT_MS = 60_000
+POOL_OVERFLOW = 8  # connections beyond the pooled one: extraction threads log (and so write events) at once
 
 
 def run_instance() -> DagsterInstance:
@@ -47,13 +49,19 @@ def records_live(instance: DagsterInstance) -> bool:
     return not isinstance(instance.event_log_storage, SqliteEventLogStorage | ConsolidatedSqliteEventLogStorage)
 
 
-def without_captured_output(instance: DagsterInstance) -> DagsterInstance:
-    """The same instance (storage, settings, pools) without capturing each step's stdout and stderr to files:
-    the default capture starts two `tail` and two Python watcher processes per step, which a run of 30 steps
-    in one process pays for nothing (its events and log lines are recorded all the same; the terminal shows
-    its output)."""
+def for_one_long_run(instance: DagsterInstance) -> DagsterInstance:
+    """The same instance (storage, settings, pools) set up for one run in this process that writes its events
+    as they happen:
+    - without capturing each step's stdout and stderr to files: the default capture starts two `tail` and two
+      Python watcher processes per step (its events and log lines are recorded all the same; the terminal
+      shows its output);
+    - with pooled connections: dagster-postgres opens a connection per statement by default (NullPool),
+      several per event, unless it is set up as the webserver's is."""
     quiet = ConfigurableClassData("dagster._core.storage.noop_compute_log_manager", "NoOpComputeLogManager", "{}")
-    return DagsterInstance.from_ref(instance.get_ref()._replace(compute_logs_data=quiet))
+    dedicated = DagsterInstance.from_ref(instance.get_ref()._replace(compute_logs_data=quiet))
+    dedicated.optimize_for_webserver(statement_timeout=STATEMENT_TIMEOUT_MS, pool_recycle=3600,
+                                     max_overflow=POOL_OVERFLOW)
+    return dedicated
 
 
 def process_tags() -> dict[str, str]:

@@ -19,11 +19,11 @@ from pipeline.filesystem import why_unwritable
 from pipeline.landing.load import loaded_landings
 from pipeline.run_history import (
     fail_killed_runs,
+    for_one_long_run,
     process_tags,
     record_run,
     records_live,
     run_instance,
-    without_captured_output,
 )
 from pipeline.sources import SOURCES
 from pipeline.summary import RunReport, print_report, read_findings
@@ -146,7 +146,7 @@ def _live_instance(history: DagsterInstance | None, console: Console) -> Dagster
     for run_id in killed:
         console.print(f"  run {run_id[:8]} was killed before it ended: marked failed in the Dagster history",
                       highlight=False)
-    return without_captured_output(history)
+    return for_one_long_run(history)
 
 
 def _alert(run_id: str, report: RunReport) -> None:
