@@ -22,6 +22,13 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 LOCATION = "pipeline.code_location"
 REPOSITORY = "__repository__"
+FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @dataclass
@@ -147,6 +154,17 @@ class Services:
         self.processes.append(subprocess.Popen(command, cwd=REPO, env=env, stdout=log,
                                                stderr=subprocess.STDOUT, start_new_session=True))
 
+    def wait_for_runs(self, predicate, timeout: float = 900) -> list[dict]:
+        """The runs `predicate` picks, once there is one and every one of them has finished."""
+        deadline = time.monotonic() + timeout
+        runs: list[dict] = []
+        while time.monotonic() < deadline:
+            runs = [run for run in self.graphql.runs() if predicate(run)]
+            if runs and all(run["status"] in FINISHED for run in runs):
+                return runs
+            time.sleep(2)
+        raise TimeoutError(f"runs did not finish: {runs}\n{self.tail()}")
+
     def tail(self, limit: int | None = 3000) -> str:
         """The end of every service's log (all of it with limit=None)."""
         return "\n".join(f"--- {log.name}\n" + log.read_text(errors="replace")[-(limit or 0):]
@@ -183,9 +201,7 @@ def dagster_services(env: dict[str, str], port: int, log_dir: Path) -> Iterator[
 def redis_broker(folder: Path) -> Iterator[str]:
     """A Redis server on loopback (Debian's redis-server, installed and started by the project's scripts)."""
     subprocess.run([str(REPO / "scripts/system-packages"), "redis"], check=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     subprocess.run([str(REPO / "scripts/redis-server"), "start", str(folder), str(port)], check=True)
     try:
         yield f"redis://127.0.0.1:{port}/0"

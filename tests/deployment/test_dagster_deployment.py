@@ -15,13 +15,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster_services import REPO, dagster_services, redis_broker, webhook_receiver
+from dagster_services import REPO, dagster_services, free_port, redis_broker, webhook_receiver
 from support import make_workspace, marts_difference, published_marts
 
 from pipeline.simulator.testing import start_simulator
@@ -33,13 +32,7 @@ TENANTS = ["acme_ec", "tienda_sv", "contable_co", "inmobiliaria_co"]
 WORKERS = ("worker_a", "worker_b")
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
 TODAY = datetime.now(ZoneInfo("America/Bogota")).date()  # the connections file's timezone
-FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +53,9 @@ def deployment(tmp_path_factory, postgres_server):
                "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true", "PIPELINE_EXECUTOR": "celery",
                "PIPELINE_CELERY_BROKER": broker}
         workspace.env.update(env)
-        with dagster_services(env, _free_port(), root) as services:
-            # Ticking every minute is for this test: stopped before the daemon starts, started when wanted.
-            # The freshness sensor would judge a deadline every minute too, launching a check run each time.
+        with dagster_services(env, free_port(), root) as services:
+            # Ticking every minute is for this test: stopped before the daemon starts, started when wanted. The
+            # freshness policies are judged every minute too, by the daemon itself (no runs).
             for name in ("daily", "source_freshness"):
                 services.graphql.set_schedule(name, running=False)
             for worker in WORKERS:
@@ -70,15 +63,6 @@ def deployment(tmp_path_factory, postgres_server):
             services.start_daemon()
             yield simulator, workspace, services, receiver, postgres_server
 
-
-def _wait_for_runs(services, predicate, timeout: float = 600) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        runs = [run for run in services.graphql.runs() if predicate(run)]
-        if runs and all(run["status"] in FINISHED for run in runs):
-            return runs
-        time.sleep(2)
-    raise TimeoutError(f"runs did not finish: {runs}\n{services.tail()}")
 
 
 def test_ui_backfill_runs_its_extraction_on_the_celery_workers_and_publishes_pipeline_runs_marts(deployment, tmp_path):
@@ -186,7 +170,7 @@ def test_the_daily_schedule_ticks_and_its_run_succeeds(deployment):
             time.sleep(2)
     finally:
         _stop_between_ticks(graphql, "daily")
-    runs = _wait_for_runs(services, lambda run: run["tags"].get("dagster/schedule_name") == "daily")
+    runs = services.wait_for_runs(lambda run: run["tags"].get("dagster/schedule_name") == "daily")
     assert [run["status"] for run in runs] == ["SUCCESS"] * len(runs), (runs, services.tail())
 
 

@@ -10,13 +10,11 @@ error, and the marts equal `pipeline run`'s for the same months.
 
 from __future__ import annotations
 
-import socket
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from dagster_services import dagster_services
+from dagster_services import dagster_services, free_port
 from support import make_workspace, marts_difference, published_marts
 
 from pipeline.instance import DAGSTER_YAML
@@ -28,14 +26,8 @@ TENANTS = ["acme_ec", "tienda_sv", "contable_co", "inmobiliaria_co"]
 MONTHS = ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
 TODAY = datetime.now(ZoneInfo("America/Bogota")).date()
 ROUNDS = 3
-FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 LOCK_ERROR = "Could not set lock on file"
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +41,7 @@ def one_machine(tmp_path_factory):
         env = {**workspace.env, "DAGSTER_HOME": str(home), "PIPELINE_DAILY_CRON": "* * * * *",
                "DAGSTER_EMIT_PARTITION_SUBSET_IN_PLANNED_EVENTS": "true"}
         workspace.env.update(env)
-        with dagster_services(env, _free_port(), root) as services:
+        with dagster_services(env, free_port(), root) as services:
             services.graphql.set_schedule("daily", running=False)  # source_freshness stays on: every minute
             services.start_daemon()
             yield simulator, workspace, services
@@ -64,12 +56,12 @@ def test_backfills_beside_sensors_schedule_ticks_and_a_second_run_never_collide(
         backfill_id = graphql.launch_backfill(MONTHS, graphql.every_asset())
         second = graphql.launch_run("daily_job", second_run_tags)
         status = graphql.wait_for_backfill(backfill_id)
-        runs = _wait_until_finished(services, lambda run, b=backfill_id, s=second:
-                                    run["tags"].get("dagster/backfill") == b or run["runId"] == s)
+        runs = services.wait_for_runs(lambda run, b=backfill_id, s=second:
+                                      run["tags"].get("dagster/backfill") == b or run["runId"] == s)
         assert status == "COMPLETED_SUCCESS", (round_number, status, runs, services.tail())
         assert [run["status"] for run in runs] == ["SUCCESS"] * 2, (round_number, runs, services.tail())
 
-    everything = _wait_until_finished(services, lambda run: True)
+    everything = services.wait_for_runs(lambda run: True)
     ticks = [run for run in everything if run["tags"].get("dagster/schedule_name") == "source_freshness"]
     assert ticks and {run["status"] for run in everything} == {"SUCCESS"}, (everything, services.tail())
     assert LOCK_ERROR not in services.tail(limit=None)
@@ -82,16 +74,6 @@ def test_backfills_beside_sensors_schedule_ticks_and_a_second_run_never_collide(
     ui, cli = published_marts(workspace), published_marts(reference)
     assert ui == cli, marts_difference(ui, cli)
 
-
-def _wait_until_finished(services, predicate, timeout: float = 900) -> list[dict]:
-    deadline = time.monotonic() + timeout
-    runs: list[dict] = []
-    while time.monotonic() < deadline:
-        runs = [run for run in services.graphql.runs() if predicate(run)]
-        if runs and all(run["status"] in FINISHED for run in runs):
-            return runs
-        time.sleep(2)
-    raise TimeoutError(f"runs did not finish: {runs}\n{services.tail()}")
 
 
 def _messages(graphql, run_id: str) -> str:
