@@ -46,6 +46,7 @@ FAILURE_COLUMNS = {
 # Read by `dbt source freshness` only (not by models: a rerun that changed nothing must not force a build).
 LANDING_COLUMNS = {"source": "VARCHAR", "endpoint": "VARCHAR", "tenant": "VARCHAR", "last_extracted_at": "TIMESTAMP"}
 BATCH_BYTES = 32 * 2**20
+REPLACED_WHILE_LOADING_ATTEMPTS = 3
 
 
 @dataclass
@@ -70,7 +71,25 @@ def ddl(columns: dict[str, str]) -> str:
 def load_partitions(settings: Settings, warehouse: Warehouse, source: str, endpoint: str, record_path: str | None,
                     partition_keys: list[str] | None = None, tenants: list[str] | None = None) -> LoadResult:
     """Replace the chosen partitions (default: every landed one) of one endpoint in raw; idempotent. A partition
-    whose newest landing is already loaded is skipped, so a rerun over unchanged months costs no load."""
+    whose newest landing is already loaded is skipped, so a rerun over unchanged months costs no load.
+
+    Two runs may land the same partition at once (a backfill and a scheduled run both take the day's
+    snapshot): the one that finishes last removes the other's run folder, possibly while it is being loaded.
+    That landing was replaced, not lost: the load starts again, with the newer landing (partitions committed
+    before it stay loaded)."""
+    attempt = 1
+    while True:
+        try:
+            return _load_newest(settings, warehouse, source, endpoint, record_path, partition_keys, tenants)
+        except FileNotFoundError as error:
+            replaced = Path(error.filename or "/").resolve().is_relative_to(Path(settings.raw_dir).resolve())
+            if not replaced or attempt == REPLACED_WHILE_LOADING_ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def _load_newest(settings: Settings, warehouse: Warehouse, source: str, endpoint: str, record_path: str | None,
+                 partition_keys: list[str] | None, tenants: list[str] | None) -> LoadResult:
     started = time.monotonic()
     runs = {
         key: run_dir for key, run_dir in complete_runs(settings.raw_dir, source, endpoint).items()

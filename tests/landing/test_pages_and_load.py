@@ -154,3 +154,23 @@ def test_a_relanded_partition_with_the_same_records_but_another_manifest_replace
     result = load(settings, "troyansys", "sales")
     assert (result.partitions, result.unchanged) == (1, 0)
     assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r2",)]
+
+
+def test_a_landing_replaced_while_it_is_loaded_loads_the_newer_one(settings, monkeypatch):
+    """Two runs land the same partition at once: the one that finishes last removes the other's run folder,
+    here while the loader reads it (between its two pages). The load starts again and loads the newer
+    landing; nothing fails."""
+    land(settings, run_id="r1", bodies=(SALES_PAGE, SALES_PAGE))
+    import pipeline.landing.load as loader
+
+    real_texts, replaced = loader.record_texts, []
+
+    def texts_then_replace(body: bytes, path):
+        if not replaced:  # r2 finishes now and removes r1's folder: r1's second page is gone
+            replaced.append(land(settings, run_id="r2", bodies=(SALES_PAGE, SALES_PAGE, SALES_PAGE)))
+        return real_texts(body, path)
+
+    monkeypatch.setattr(loader, "record_texts", texts_then_replace)
+    result = load(settings, "troyansys", "sales")
+    assert replaced and result.records == 6
+    assert rows(settings, "select distinct run_id from raw.troyansys__sales") == [("r2",)]
