@@ -35,6 +35,16 @@ def by_tenant(report: WrittenReport) -> dict[str, dict]:
     return {t["tenant"]: t for t in report.data["tenants"]}
 
 
+def _report_of(path: Path, out: Path):
+    """The report written from the warehouse at `path`: its summary and its HTML."""
+    warehouse = Warehouse(path)
+    try:
+        summary = write_report(warehouse.query, out)
+    finally:
+        warehouse.close()
+    return summary, out.read_text(encoding="utf-8")
+
+
 def test_tenants_and_currencies(report: WrittenReport, warehouse: Warehouse) -> None:
     tenants = by_tenant(report)
     assert {t: d["currency"] for t, d in tenants.items()} == {
@@ -210,13 +220,7 @@ def test_aging_chart_draws_each_customer_readably_and_gives_the_others_as_a_figu
 
 
 def test_statements_left_out_of_an_older_warehouse_say_so(tmp_path: Path) -> None:
-    path = build_warehouse(tmp_path / "old.duckdb", report_only=False)
-    older = Warehouse(path)
-    try:
-        write_report(older.query, tmp_path / "report.html")
-    finally:
-        older.close()
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    _, html = _report_of(build_warehouse(tmp_path / "old.duckdb", report_only=False), tmp_path / "report.html")
     assert "<code>marts.rpt_income_statement</code> is not in this warehouse yet" in html
     assert 'class="income-statement"' not in html and 'class="balance-sheet"' not in html
 
@@ -310,13 +314,8 @@ def test_another_as_of_ages_latest_balances_from_fct_sales(warehouse: Warehouse,
 
 
 def test_report_only_marts_missing_say_so(tmp_path: Path) -> None:
-    path = build_warehouse(tmp_path / "old.duckdb", report_only=False)
-    older = Warehouse(path)
-    try:
-        summary = write_report(older.query, tmp_path / "report.html")
-    finally:
-        older.close()
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    summary, html = _report_of(build_warehouse(tmp_path / "old.duckdb", report_only=False),
+                               tmp_path / "report.html")
     assert summary.stale_connections == 0 and summary.quarantined_records == 0
     assert "<code>marts.rpt_quarantined_records</code> is not in this warehouse yet" in html
     assert "<code>marts.rpt_connection_freshness</code> is not in this warehouse yet" in html
@@ -328,12 +327,7 @@ def test_empty_report_only_marts_say_none(tmp_path: Path) -> None:
     for table in ("rpt_connection_freshness", "rpt_schema_drift", "rpt_quarantined_records"):
         con.execute(f"delete from marts.{table}")
     con.close()
-    empty = Warehouse(path)
-    try:
-        write_report(empty.query, tmp_path / "report.html")
-    finally:
-        empty.close()
-    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    _, html = _report_of(path, tmp_path / "report.html")
     assert "None stale: every connection extracted in the last run." in html
     assert "is not in this warehouse yet" not in html
 
