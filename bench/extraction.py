@@ -28,7 +28,7 @@ from pipeline.warehouse import open_warehouse
 def partition_workers() -> int:
     """What the Dagster asset uses (imports Dagster, outside the timed part); 4 if that layer is broken."""
     try:
-        from pipeline.assets.extraction import PARTITION_WORKERS
+        from pipeline.orchestration.assets.extraction import PARTITION_WORKERS
     except Exception:  # the lead's layer may be mid-edit; the engine is what is measured
         return 4
     return PARTITION_WORKERS

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.simulator import REPO, Simulator, free_port
-from pipeline.instance import DAGSTER_YAML
+from pipeline.orchestration.instance import DAGSTER_YAML
 
 TODAY = date(2025, 6, 30)
 WINDOW = ("--start", "2025-01-01", "--end", TODAY.isoformat(), "--as-of", TODAY.isoformat())

@@ -14,7 +14,7 @@ import click
 import httpx
 
 from pipeline.config import ConfigError, Settings
-from pipeline.instance import ensure_dagster_home
+from pipeline.orchestration.instance import ensure_dagster_home
 from pipeline.sources import load_settings
 
 DEMO_PORT = 8765

@@ -10,14 +10,14 @@ from datetime import date
 from dagster import AssetSelection, DagsterInstance
 from rich.console import Console
 
-from pipeline.alerts import failed_checks_text, failed_run_text, send_alert
-from pipeline.assets.extraction import REUSE_TAG, first_month_to_run
-from pipeline.assets.resources import attach_listener, warehouse_of
 from pipeline.config import Settings
-from pipeline.definitions import DAILY_JOB, build_definitions, lookback_start, range_tags
 from pipeline.filesystem import why_unwritable
 from pipeline.landing.load import loaded_landings
-from pipeline.run_history import (
+from pipeline.orchestration.alerts import failed_checks_text, failed_run_text, send_alert
+from pipeline.orchestration.assets.extraction import REUSE_TAG, first_month_to_run
+from pipeline.orchestration.assets.resources import attach_listener, warehouse_of
+from pipeline.orchestration.definitions import DAILY_JOB, build_definitions, lookback_start, range_tags
+from pipeline.orchestration.run_history import (
     fail_killed_runs,
     for_one_long_run,
     process_tags,
@@ -150,7 +150,7 @@ def _live_instance(history: DagsterInstance | None, console: Console) -> Dagster
 
 
 def _alert(run_id: str, report: RunReport) -> None:
-    """What the daemon's alert sensors post for scheduled runs (pipeline.sensors), for this run."""
+    """What the daemon's alert sensors post for scheduled runs (pipeline.orchestration.sensors), for this run."""
     if report.succeeded and not report.failed_error_checks:
         return
     if not report.succeeded:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.executors import ExecutorUnavailable, executor_from_environment
+from pipeline.orchestration.executors import ExecutorUnavailable, executor_from_environment
 
 
 def test_celery_is_configured_from_the_environment(monkeypatch):

@@ -9,7 +9,13 @@ import sys
 from dagster import DagsterInstance, DagsterRunStatus, job, op
 from dagster._core.events import DagsterEvent, DagsterEventType
 
-from pipeline.run_history import HOST_TAG, PID_TAG, PROCESS_STARTED_TAG, fail_killed_runs, process_tags
+from pipeline.orchestration.run_history import (
+    HOST_TAG,
+    PID_TAG,
+    PROCESS_STARTED_TAG,
+    fail_killed_runs,
+    process_tags,
+)
 
 
 @op

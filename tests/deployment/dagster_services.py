@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[2]
-LOCATION = "pipeline.code_location"
+LOCATION = "pipeline.orchestration.code_location"
 REPOSITORY = "__repository__"
 FINISHED = {"SUCCESS", "FAILURE", "CANCELED"}
 

@@ -17,7 +17,7 @@ import pytest
 from dagster_services import dagster_services, free_port
 from support import make_workspace, marts_difference, published_marts
 
-from pipeline.instance import DAGSTER_YAML
+from pipeline.orchestration.instance import DAGSTER_YAML
 from pipeline.simulator.testing import start_simulator
 
 pytestmark = [pytest.mark.deployment, pytest.mark.timeout(2400)]

@@ -8,7 +8,7 @@ import pytest
 from dagster import AssetKey, DefaultScheduleStatus
 from dagster._core.definitions.freshness import CronFreshnessPolicy
 
-from pipeline.definitions import build_definitions
+from pipeline.orchestration.definitions import build_definitions
 from pipeline.sources import load_settings
 
 pytestmark = pytest.mark.xdist_group("dbt_parse")

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from pipeline.definitions import lookback_start
 from pipeline.extract.partitions import Partition, month_keys, plan
+from pipeline.orchestration.definitions import lookback_start
 from pipeline.sources import SOURCES, load_settings
 
 SETTINGS = load_settings(environ={})

@@ -14,7 +14,7 @@ from typing import Any
 
 from dagster import AssetCheckKey, AssetCheckSpec, AssetKey, AssetSpec
 
-from pipeline.assets.keys import raw_key
+from pipeline.orchestration.assets.keys import raw_key
 
 LAYERS = ("staging", "intermediate", "marts")
 

@@ -36,8 +36,6 @@ from dagster import (
     asset,
 )
 
-from pipeline.assets.keys import extraction_key, raw_key
-from pipeline.assets.resources import PipelineSettings, current_listener, run_dates, say, warehouse_of
 from pipeline.config import Connection, Settings
 from pipeline.extract.engine import ExtractResult, extract_partition
 from pipeline.extract.errors import ExtractionError
@@ -46,6 +44,14 @@ from pipeline.extract.partitions import Partition, month_end, month_keys, plan
 from pipeline.landing.failures import Failure, clear_failure, record_failure
 from pipeline.landing.load import landing_id, load_partitions
 from pipeline.landing.pages import MANIFEST, complete_runs, read_manifest
+from pipeline.orchestration.assets.keys import extraction_key, raw_key
+from pipeline.orchestration.assets.resources import (
+    PipelineSettings,
+    current_listener,
+    run_dates,
+    say,
+    warehouse_of,
+)
 
 MONTH_FORMAT = "%Y-%m"
 LANDED_CHECK = "landed_matches_reported"

@@ -1,7 +1,8 @@
 """The one Dagster Definitions object: assets, checks, resources, jobs and schedules.
 
-`build_definitions(settings)` is what `pipeline run` materializes in-process; `pipeline.code_location` holds
-the `defs` that `dagster dev -w workspace.yaml` and the daemon load.
+`build_definitions(settings)` is what `pipeline run` materializes in-process;
+`pipeline.orchestration.code_location` holds the `defs` that `dagster dev -w workspace.yaml` and the daemon
+load.
 """
 
 from __future__ import annotations
@@ -23,14 +24,22 @@ from dagster import (
 )
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from pipeline.assets.dbt import SERVING_KEY, build_dbt_assets, dbt_graph
-from pipeline.assets.extraction import MONTH_FORMAT, build_extraction_assets, monthly_partitions
-from pipeline.assets.freshness import nightly_freshness, source_freshness_check, source_freshness_schedule
-from pipeline.assets.resources import AS_OF_TAG, END_TAG, PipelineSettings
 from pipeline.config import Settings
-from pipeline.executors import executor_from_environment
 from pipeline.extract.model import Source
-from pipeline.sensors import alert_on_failed_checks, alert_on_overdue_assets, alert_on_run_failure
+from pipeline.orchestration.assets.dbt import SERVING_KEY, build_dbt_assets, dbt_graph
+from pipeline.orchestration.assets.extraction import MONTH_FORMAT, build_extraction_assets, monthly_partitions
+from pipeline.orchestration.assets.freshness import (
+    nightly_freshness,
+    source_freshness_check,
+    source_freshness_schedule,
+)
+from pipeline.orchestration.assets.resources import AS_OF_TAG, END_TAG, PipelineSettings
+from pipeline.orchestration.executors import executor_from_environment
+from pipeline.orchestration.sensors import (
+    alert_on_failed_checks,
+    alert_on_overdue_assets,
+    alert_on_run_failure,
+)
 from pipeline.sources import SOURCES
 
 # Single-run backfills and pools are what this design needs; Dagster marks them beta.

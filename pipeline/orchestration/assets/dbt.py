@@ -33,9 +33,9 @@ from dagster import (
 )
 
 from pipeline import dbt_runner
-from pipeline.assets.dbt_graph import DbtGraph, severity
-from pipeline.assets.resources import PipelineSettings, run_dates, say, warehouse_of
 from pipeline.finance_report import write_report
+from pipeline.orchestration.assets.dbt_graph import DbtGraph, severity
+from pipeline.orchestration.assets.resources import PipelineSettings, run_dates, say, warehouse_of
 from pipeline.warehouse import Warehouse
 from pipeline.warehouse.base import BuiltState
 

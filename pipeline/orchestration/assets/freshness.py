@@ -3,13 +3,13 @@
 Two views of the same promise, both failing once the nightly run is overdue:
 - a `FreshnessPolicy` on every extraction asset and on `serving/warehouse`: materialized since the daily
   run's start, judged at its deadline. Dagster's freshness daemon evaluates the policies (no runs, no checks
-  launched beside the pipeline's own); the sensor `alert_on_overdue_assets` (pipeline.sensors) posts an
-  asset that turns FAIL to the webhook;
+  launched beside the pipeline's own); the sensor `alert_on_overdue_assets`
+  (pipeline.orchestration.sensors) posts an asset that turns FAIL to the webhook;
 - `dbt source freshness` on every API source table: when the stalest configured connection last landed it
   (raw._landings, so a connection that keeps failing goes stale even while the others land), run by the
   `source_freshness` schedule at the deadline, under the warehouse's lock like every other reader of it.
 
-A failed check reaches PIPELINE_ALERT_WEBHOOK through the alert sensors (pipeline.alerts).
+A failed check reaches PIPELINE_ALERT_WEBHOOK through the alert sensors (pipeline.orchestration.alerts).
 """
 
 from collections.abc import Iterator
@@ -30,8 +30,8 @@ from dagster import (
 )
 from dagster._utils.schedules import get_smallest_cron_interval
 
-from pipeline.assets.dbt_graph import DbtGraph
-from pipeline.assets.resources import PipelineSettings, say, warehouse_of
+from pipeline.orchestration.assets.dbt_graph import DbtGraph
+from pipeline.orchestration.assets.resources import PipelineSettings, say, warehouse_of
 
 SOURCE_FRESHNESS_CHECK = "extracted_within_26_hours"
 # The nightly run starts at DAILY_CRON and is expected done this many hours later.

@@ -29,7 +29,7 @@ from dagster._time import datetime_from_timestamp
 from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
-from pipeline.instance import INSTANCE_SETTINGS
+from pipeline.orchestration.instance import INSTANCE_SETTINGS
 
 HOST_TAG = "pipeline/host"
 PID_TAG = "pipeline/pid"

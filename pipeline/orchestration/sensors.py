@@ -1,6 +1,6 @@
 """The daemon's alert sensors: a failed run, a succeeded run whose ERROR checks failed, and an asset whose
-freshness policy turned FAIL go to the webhook (pipeline.alerts). `pipeline run` posts its own failures: it
-runs outside the daemon's job list."""
+freshness policy turned FAIL go to the webhook (pipeline.orchestration.alerts). `pipeline run` posts its own
+failures: it runs outside the daemon's job list."""
 
 import json
 
@@ -22,7 +22,7 @@ from dagster import (
 )
 from dagster._core.definitions.freshness import FreshnessState
 
-from pipeline.alerts import (
+from pipeline.orchestration.alerts import (
     WEBHOOK_VARIABLE,
     failed_checks_text,
     failed_run_text,
