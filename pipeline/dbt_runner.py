@@ -4,6 +4,8 @@ per warehouse: partial parsing stays warm across runs, and builds do not leave a
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import gc
 import hashlib
 import os
 import time
@@ -62,6 +64,14 @@ def environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def return_free_memory() -> None:
+    """Hand the heap that extraction and loading freed back to the OS before dbt builds in this process: glibc
+    keeps freed memory mapped (measured: the run process held 567 MiB while dbt ran, 238 MiB of it imports)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def invoke(command: str, *args: str, env: Mapping[str, str], target: Path, log_dir: Path) -> DbtResult:

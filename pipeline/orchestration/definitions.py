@@ -26,7 +26,8 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from pipeline.config import Settings
 from pipeline.extract.model import Source
-from pipeline.orchestration.assets.dbt import SERVING_KEY, build_dbt_assets, dbt_graph
+from pipeline.orchestration.assets.dbt import build_dbt_assets
+from pipeline.orchestration.assets.dbt_manifest import dbt_graph
 from pipeline.orchestration.assets.extraction import MONTH_FORMAT, build_extraction_assets, monthly_partitions
 from pipeline.orchestration.assets.freshness import (
     nightly_freshness,
@@ -34,6 +35,7 @@ from pipeline.orchestration.assets.freshness import (
     source_freshness_schedule,
 )
 from pipeline.orchestration.assets.resources import AS_OF_TAG, END_TAG, PipelineSettings
+from pipeline.orchestration.assets.serving import SERVING_KEY, build_serving_assets
 from pipeline.orchestration.executors import executor_from_environment
 from pipeline.orchestration.sensors import (
     alert_on_failed_checks,
@@ -90,7 +92,9 @@ def build_definitions(settings: Settings, sources: dict[str, Source] = SOURCES) 
     cron = daily_cron()
     freshness = nightly_freshness(cron, settings.timezone)
     extraction = build_extraction_assets(settings, sources, freshness)
-    dbt = build_dbt_assets(monthly_partitions(settings), freshness)
+    months = monthly_partitions(settings)
+    dbt_models = build_dbt_assets(months)
+    serving = build_serving_assets(months, dbt_models, freshness)
 
     used = {c.source for c in settings.connections}
     refreshes = [_refresh_schedule(settings, s) for s in sources.values() if s.refresh and s.name in used]
@@ -109,7 +113,7 @@ def build_definitions(settings: Settings, sources: dict[str, Source] = SOURCES) 
         return RunRequest(tags=range_tags(settings, lookback_start(settings, end), end, end))
 
     return Definitions(
-        assets=[*extraction, *dbt],
+        assets=[*extraction, dbt_models, *serving],
         asset_checks=[source_freshness],
         jobs=[everything, source_schedule.job, *(s.job for s in refreshes)],
         schedules=[daily, source_schedule, *refreshes],

@@ -1,107 +1,42 @@
-"""dbt models as Dagster assets, the publication of the marts after them, and the finance report.
-
-Lineage runs `source/endpoint` -> `raw/source__endpoint` -> `staging/...` -> `intermediate/...` -> `marts/...`
--> `serving/warehouse` -> `serving/finance_report`. dbt runs in this process (pipeline.dbt_runner); its tests
-show as asset checks: a test of severity `warn` (reconciliation, schema drift) is a warning, never a failed run.
+"""The dbt models as one Dagster multi-asset, built in this process (pipeline.dbt_runner) from the manifest
+(dbt_manifest.py): its tests show as asset checks, and a test of severity `warn` (reconciliation, schema
+drift) is a warning, never a failed run. Lineage runs `raw/source__endpoint` -> `staging/...` ->
+`intermediate/...` -> `marts/...`; the serving assets (serving.py) follow.
 """
 
-import contextlib
-import ctypes
-import fcntl
-import functools
-import gc
-import hashlib
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetExecutionContext,
-    AssetKey,
     AssetsDefinition,
     BackfillPolicy,
     Failure,
-    FreshnessPolicy,
     MaterializeResult,
     MetadataValue,
     PartitionsDefinition,
-    asset,
     multi_asset,
 )
 
 from pipeline import dbt_runner
-from pipeline.finance_report import write_report
 from pipeline.orchestration.assets.dbt_graph import DbtGraph, severity
+from pipeline.orchestration.assets.dbt_manifest import dbt_graph, project_digest
 from pipeline.orchestration.assets.resources import PipelineSettings, run_dates, say, warehouse_of
 from pipeline.warehouse import Warehouse
 from pipeline.warehouse.base import BuiltState
 
-SERVING_KEY = AssetKey(["serving", "warehouse"])
-REPORT_KEY = AssetKey(["serving", "finance_report"])
-# Published beside the marts (DuckDB's serving copy) so BI tools that read it keep finding it there.
-SERVING_EXTRAS = ("staging.stg_quarantined_records",)
-MANIFEST = dbt_runner.PROJECT_DIR / "target" / "manifest.json"
 
-
-def ensure_manifest() -> Path:
-    """The definitions are read from target/manifest.json: parse when it is missing or older than the project.
-    A file lock keeps parallel processes from parsing into the same folder at once."""
-    manifest = MANIFEST
-    lock_path = dbt_runner.PROJECT_DIR / "target" / ".parse.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not manifest.exists() or manifest.stat().st_mtime < _newest_project_file():
-            parsed = dbt_runner.invoke("parse", env={}, target=manifest.parent, log_dir=manifest.parent / "logs")
-            if not parsed.success:
-                raise RuntimeError(f"dbt parse of {dbt_runner.PROJECT_DIR} failed: {parsed.error}")
-    return manifest
-
-
-def _project_files() -> list[Path]:
-    root = dbt_runner.PROJECT_DIR
-    files = [p for d in ("models", "macros", "tests", "snapshots", "seeds") for p in (root / d).rglob("*")]
-    files += [root / "dbt_project.yml", root / "profiles.yml"]
-    return sorted(p for p in files if p.is_file())
-
-
-def _newest_project_file() -> float:
-    return max((p.stat().st_mtime for p in _project_files()), default=0.0)
-
-
-def project_digest() -> str:
-    """The content of every file of the dbt project: a changed model or test means a new build."""
-    digest = hashlib.sha256()
-    for path in _project_files():
-        digest.update(str(path.relative_to(dbt_runner.PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _return_free_memory() -> None:
-    """Hand the heap that extraction and loading freed back to the OS before dbt builds: glibc keeps freed
-    memory mapped (measured: the run process held 567 MiB while dbt ran, 238 MiB of it imports)."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-@functools.cache
-def dbt_graph() -> DbtGraph:
-    return DbtGraph(json.loads(ensure_manifest().read_text()))
-
-
-def build_dbt_assets(months: PartitionsDefinition, freshness: FreshnessPolicy | None = None) -> list[AssetsDefinition]:
+def build_dbt_assets(months: PartitionsDefinition) -> AssetsDefinition:
     """Partitioned like the extraction assets, so a backfill of any months over everything is one run (Dagster
     runs differently partitioned assets apart). A build reads every landed month: its materialization of a
-    range of months means "the marts, with these months (re)loaded". `freshness` is the publication's policy."""
+    range of months means "the marts, with these months (re)loaded"."""
     graph = dbt_graph()
-    monthly = {"partitions_def": months, "backfill_policy": BackfillPolicy.single_run()}
 
     @multi_asset(name="dbt_models", specs=graph.asset_specs({"sql"}), check_specs=graph.check_specs(),
-                 can_subset=True, pool="warehouse", **monthly)
+                 can_subset=True, pool="warehouse", partitions_def=months,
+                 backfill_policy=BackfillPolicy.single_run())
     def dbt_models(context: AssetExecutionContext, pipeline: PipelineSettings) -> Iterator:
         settings = pipeline.load()
         warehouse = warehouse_of(settings)
@@ -117,7 +52,7 @@ def build_dbt_assets(months: PartitionsDefinition, freshness: FreshnessPolicy | 
                     yield MaterializeResult(asset_key=key, metadata={"build": "skipped: nothing it reads changed"})
                 return
             warehouse.record_built_state(None)
-            _return_free_memory()
+            dbt_runner.return_free_memory()
             log_dir = settings.data_dir / "logs"
             say(context, f"dbt build: log at {log_dir / 'dbt.log'}")
             result = warehouse.run_dbt("build", *(_select_args(selection)), data_dir=settings.data_dir,
@@ -129,45 +64,7 @@ def build_dbt_assets(months: PartitionsDefinition, freshness: FreshnessPolicy | 
             # A subset build is complete and tested too, but its inputs are not a whole build's: never skipped.
             warehouse.record_built_state(inputs or f"partial build in run {context.run.run_id}")
 
-    @asset(key=SERVING_KEY, deps=[dbt_models], pool="warehouse", group_name="serving", kinds={"sql"}, **monthly,
-           freshness_policy=freshness,
-           description="Publishes the built and tested marts for BI, all at once: DuckDB writes the read-only "
-                       "serving copy (PIPELINE_SERVING); PostgreSQL swaps the built marts in as schema marts.")
-    def serving_copy(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
-        settings = pipeline.load()
-        warehouse = warehouse_of(settings)
-        with warehouse.lock(on_wait=lambda text: say(context, text)):
-            state = warehouse.last_built_state()
-            if state is None:
-                raise Failure(description="not published: the last dbt build of this warehouse did not complete "
-                                          "(a concurrent run's build failed or was killed); BI keeps the last good marts")
-            if state.published:  # a concurrent run published this build already: publishing again would undo it
-                say(context, "the marts of the last build are published already (by a concurrent run)")
-                return MaterializeResult(metadata={"warehouse": warehouse.describe(), "published": "already"})
-            rows = warehouse.publish(SERVING_EXTRAS)
-            warehouse.record_published()
-        return MaterializeResult(metadata={
-            "warehouse": warehouse.describe(), "published": str(settings.serving) if warehouse.engine == "duckdb"
-            else "schema marts", "tables": MetadataValue.json(rows), "rows": sum(rows.values())})
-
-    @asset(key=REPORT_KEY, deps=[serving_copy], group_name="serving", kinds={"html"}, **monthly,
-           description="The finance report (PIPELINE_REPORT): one self-contained HTML file from the published "
-                       "marts, replaced atomically: reconciliation, aging, sales by month, trial balance, findings.")
-    def finance_report(context: AssetExecutionContext, pipeline: PipelineSettings) -> MaterializeResult:
-        settings = pipeline.load()
-        with warehouse_of(settings).published() as query:
-            if query is None:
-                raise Failure(description="nothing is published: the finance report has no marts to read")
-            summary = write_report(query, settings.report)
-        say(context, f"finance report: {summary.path.resolve()}")
-        return MaterializeResult(metadata={
-            "path": MetadataValue.path(str(summary.path.resolve())), "as_of": summary.as_of.isoformat(),
-            "reconciliation_matches": summary.reconciliation_matches,
-            "reconciliation_mismatches": summary.reconciliation_mismatches,
-            "stale_connections": summary.stale_connections, "quarantined_records": summary.quarantined_records,
-            "unbalanced_entries": summary.unbalanced_entries})
-
-    return [dbt_models, serving_copy, finance_report]
+    return dbt_models
 
 
 def _is_current(warehouse: Warehouse, inputs: str) -> bool:
