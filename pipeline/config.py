@@ -4,7 +4,7 @@ The format is the operations contract's (/work/shared/docs/operations-contract.m
 source may say (its extra options, its auth modes) is declared by that source (`ConnectionSpec`, implemented by
 `pipeline.extract.model.Source`) and handed in by the caller: this module knows no source by name.
 Validation is by hand so that a wrong file is refused with exactly one message per problem, each naming the
-connection and the key.
+connection and the key. PIPELINE_WAREHOUSE is parsed by pipeline.warehouse_url.
 """
 
 from __future__ import annotations
@@ -16,10 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+
+from pipeline.secret import Secret
+
+# Kept importable from here: pipeline.warehouse and the dbt and Spark tests import these three from config.
+from pipeline.warehouse_url import SPARK_PASSWORD as SPARK_PASSWORD
+from pipeline.warehouse_url import WarehouseLocation, parse_warehouse
 
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_CONNECTIONS = DEMO_DIR / "connections.yaml"
@@ -107,29 +112,6 @@ class ConnectionSpec(Protocol):
 # ------------------------------------------------------------------------------------------------ values
 
 
-class Secret:
-    """A credential value that never prints."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str):
-        self._value = value
-
-    def get(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
 @dataclass(frozen=True)
 class Auth:
     """Resolved auth of one connection: the mode, its credentials (name -> value) and plain settings."""
@@ -174,39 +156,6 @@ class RetryPolicy:
     max_wait: float = 20.0
     max_retry_after: float = 120.0
     timeout: float = 60.0
-
-
-SPARK_PASSWORD = "PIPELINE_SPARK_PASSWORD"
-SPARK_PORT = 10000  # HiveServer2's default
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-KNOWN_WAREHOUSES = ("a DuckDB file path, postgresql://USER@HOST:PORT/DATABASE or spark://USER@HOST:PORT")
-
-
-@dataclass(frozen=True)
-class WarehouseLocation:
-    """PIPELINE_WAREHOUSE: a DuckDB file; a PostgreSQL server reached with libpq conventions (the password
-    from PGPASSWORD or ~/.pgpass); or a Spark SQL server's Thrift (HiveServer2) endpoint (the password, when
-    the server asks for one, from PIPELINE_SPARK_PASSWORD). A password is kept out of every text this object
-    prints."""
-
-    path: Path | None = None  # DuckDB
-    host: str = ""
-    port: int = 5432
-    database: str = ""  # PostgreSQL only: Spark's schemas are its databases (raw, staging, ...)
-    user: str = ""
-    password: Secret | None = field(default=None, repr=False)
-    query: str = ""
-    engine: str = "duckdb"  # duckdb, postgres or spark
-
-    def describe(self) -> str:
-        """Where it is, for messages: never the password."""
-        if self.engine == "duckdb":
-            return str(self.path)
-        if self.engine == "spark":
-            return f"spark://{self.user}@{self.host}:{self.port}"
-        return f"postgresql://{self.user}@{self.host}:{self.port}/{self.database}"
-
-    __str__ = describe
 
 
 @dataclass(frozen=True)
@@ -292,66 +241,6 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         report=Path(env.get("PIPELINE_REPORT") or "data/report.html"),
         **parsed,
     )
-
-
-def parse_warehouse(value: str, problems: list[str],
-                    environ: Mapping[str, str] | None = None) -> WarehouseLocation | None:
-    """A DuckDB path, `postgresql://USER[:PASSWORD]@HOST:PORT/DATABASE` (the password is better given in
-    PGPASSWORD or ~/.pgpass) or `spark://USER@HOST:PORT` (the password from PIPELINE_SPARK_PASSWORD). Any
-    other `scheme://` is refused here, before a request is sent, rather than taken for a file name."""
-    scheme = _SCHEME.match(value)
-    if scheme is None:
-        return WarehouseLocation(path=Path(value))
-    name = scheme.group(1).lower()
-    if name in ("postgresql", "postgres"):
-        return _parse_postgres(value, problems)
-    if name == "spark":
-        return _parse_spark(value, problems, os.environ if environ is None else environ)
-    problems.append(f"PIPELINE_WAREHOUSE: unknown scheme {name}:// (known: {KNOWN_WAREHOUSES})")
-    return None
-
-
-def _parse_postgres(value: str, problems: list[str]) -> WarehouseLocation | None:
-    try:
-        url = urlsplit(value)
-        port = url.port or 5432
-    except ValueError:
-        problems.append("PIPELINE_WAREHOUSE: not a valid PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)")
-        return None
-    database = unquote(url.path.lstrip("/"))
-    missing = [name for name, part in (("USER", url.username), ("HOST", url.hostname), ("DATABASE", database))
-               if not part]
-    if missing:
-        problems.append(f"PIPELINE_WAREHOUSE: the PostgreSQL URL must name {', '.join(missing)} "
-                        "(postgresql://USER@HOST:PORT/DATABASE)")
-        return None
-    password = Secret(unquote(url.password)) if url.password else None
-    return WarehouseLocation(host=url.hostname or "", port=port, database=database,
-                             user=unquote(url.username or ""), password=password, query=url.query,
-                             engine="postgres")
-
-
-def _parse_spark(value: str, problems: list[str], environ: Mapping[str, str]) -> WarehouseLocation | None:
-    try:
-        url = urlsplit(value)
-        port = url.port or SPARK_PORT
-    except ValueError:
-        problems.append("PIPELINE_WAREHOUSE: not a valid Spark URL (spark://USER@HOST:PORT)")
-        return None
-    missing = [name for name, part in (("USER", url.username), ("HOST", url.hostname)) if not part]
-    if missing:
-        problems.append(f"PIPELINE_WAREHOUSE: the Spark URL must name {', '.join(missing)} (spark://USER@HOST:PORT)")
-        return None
-    if url.path.strip("/") or url.query:
-        problems.append("PIPELINE_WAREHOUSE: a Spark URL names no database or options (spark://USER@HOST:PORT): "
-                        "the pipeline keeps its own databases raw, staging, intermediate and marts")
-        return None
-    if url.password:  # a URL is printed and logged too easily: the contract keeps the password in the environment
-        problems.append(f"PIPELINE_WAREHOUSE: write no password into a Spark URL; set {SPARK_PASSWORD} instead")
-        return None
-    password = Secret(environ[SPARK_PASSWORD]) if environ.get(SPARK_PASSWORD) else None
-    return WarehouseLocation(host=url.hostname or "", port=port, user=unquote(url.username or ""),
-                             password=password, engine="spark")
 
 
 def _parse_file(document: Any, env: Mapping[str, str], problems: list[str],

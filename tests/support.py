@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pipeline.config import Connection, Settings, parse_warehouse
+from pipeline.config import Connection, Settings
 from pipeline.extract.partitions import Partition, month_keys, plan
 from pipeline.landing.load import LoadResult, load_partitions
 from pipeline.sources import SOURCES
 from pipeline.warehouse import Warehouse, open_warehouse
+from pipeline.warehouse_url import parse_warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 

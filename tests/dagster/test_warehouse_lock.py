@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import WarehouseLocation, parse_warehouse
 from pipeline.warehouse import open_warehouse
+from pipeline.warehouse_url import WarehouseLocation, parse_warehouse
 
 HOLD_S = 3.0
 WRITER = """
 import sys, time
 from pathlib import Path
-from pipeline.config import WarehouseLocation
+from pipeline.warehouse_url import WarehouseLocation
 from pipeline.warehouse import open_warehouse
 warehouse = open_warehouse(WarehouseLocation(path=Path(sys.argv[1])), Path(sys.argv[2]))
 with warehouse.lock():

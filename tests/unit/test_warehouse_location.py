@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import ConfigError, parse_warehouse
+from pipeline.config import ConfigError
 from pipeline.runner import RunRefused, RunRequest, preflight
 from pipeline.sources import load_settings
+from pipeline.warehouse_url import parse_warehouse
 
 DEMO_ENV = {"PIPELINE_RAW_DIR": "data/raw"}
 
