@@ -27,6 +27,7 @@ from pipeline.extract import errors
 from pipeline.extract.auth import CredentialGate, NoGate
 from pipeline.extract.http import Requester, make_client
 from pipeline.extract.model import Endpoint, Source
+from pipeline.extract.paginators import Page
 from pipeline.extract.partitions import Partition
 from pipeline.extract.paths import dig
 from pipeline.extract.reported import Tracker
@@ -51,16 +52,6 @@ class ExtractResult:
     mismatch: str | None
     run_dir: Path
     passes: int = 1
-
-
-@dataclass
-class Page:
-    """What a paginator learns from one request."""
-
-    count: int = 0
-    body: Any = None
-    split: bool = False
-    reply: Reply | None = None
 
 
 @dataclass
@@ -96,8 +87,9 @@ _KEYS_BY_RUN: dict[tuple[str, str, str], list[Any]] = {}
 _KEYS_KEPT = 64
 
 
-class PageContext:
-    """One pass of a paginator over one endpoint: sends, classifies, lands, counts."""
+class PageFetcher:
+    """The PageContext a paginator drives (pipeline.extract.paginators), for one pass over one endpoint: sends,
+    classifies, lands, counts."""
 
     def __init__(self, run: _Run, endpoint: Endpoint, requester: Requester, tracker: Tracker, land: bool = True):
         self.run, self.endpoint, self.requester, self.tracker, self.land = run, endpoint, requester, tracker, land
@@ -179,7 +171,7 @@ class PageContext:
             return _KEYS_BY_RUN[seen]
         other = self.run.source.endpoints[endpoint_name]
         requester = self.run.requester_for(other)
-        context = PageContext(self.run, other, requester, other.reported.tracker(), land=False)
+        context = PageFetcher(self.run, other, requester, other.reported.tracker(), land=False)
         await other.paginator.run(context)
         keys = _KEYS_BY_RUN.setdefault(seen, list(dict.fromkeys(context.collected)))
         while len(_KEYS_BY_RUN) > _KEYS_KEPT:
@@ -237,7 +229,7 @@ class _Run:
         started, and whether that count moved during the pass."""
         self.pass_number += 1
         tracker = self.endpoint.reported.tracker()
-        context = PageContext(self, self.endpoint, requester, tracker)
+        context = PageFetcher(self, self.endpoint, requester, tracker)
         await self.endpoint.paginator.run(context)
         new = len(context.keys - self.keys)
         self.keys |= context.keys

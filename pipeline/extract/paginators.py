@@ -1,7 +1,8 @@
 """Paginators: small named strategies that decide which requests cover a partition.
 
-Each one drives a PageContext (implemented by the engine): `await ctx.fetch(params=..., json=...)` sends one
-request (endpoint params and the window are merged in by the context), lands its page and returns a Page.
+Each one drives a PageContext (the engine's PageFetcher implements it): `await ctx.fetch(params=..., json=...)`
+sends one request (endpoint params and the window are merged in by the context), lands its page and returns a
+Page.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ from typing import Any, Protocol
 
 from pipeline.config import Connection
 from pipeline.extract.paths import dig
+from pipeline.extract.responses import Reply
 
 
-class Page(Protocol):
-    count: int  # records on the page
-    body: Any
-    split: bool  # the API refused the window as too large
+@dataclass
+class Page:
+    """What a paginator learns from one request."""
+
+    count: int = 0  # records on the page
+    body: Any = None
+    split: bool = False  # the API refused the window as too large
+    reply: Reply | None = None
 
 
 class Window(Protocol):
