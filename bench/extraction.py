@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipeline.extract.engine import RunCache
 from pipeline.extract.partitions import month_keys, plan
 from pipeline.landing.load import load_partitions
 from pipeline.sources import SOURCES, extract, load_settings
@@ -43,9 +44,9 @@ def extract_endpoint(settings, endpoint: str, start: date, end: date, as_of: dat
         if conn.source == source
         for part in plan(months, max(start, settings.start_date), end, as_of)
     ]
-    started = time.perf_counter()
+    started, cache = time.perf_counter(), RunCache()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda job: extract(settings, job[0], name, job[1], "bench"), jobs))
+        results = list(pool.map(lambda job: extract(settings, job[0], name, job[1], "bench", cache=cache), jobs))
     seconds = time.perf_counter() - started
     return {
         "records": sum(r.records for r in results),

@@ -45,11 +45,29 @@ class AuthSession(Protocol):
     def secrets(self) -> list[str]: ...
 
 
+class LoginTokens:
+    """The tokens logins returned, by (base URL, login path, digest of the credentials). The engine's callers
+    keep one per run (pipeline.extract.engine.RunCache): every partition of the run reuses its connection's
+    token, and a 401 replaces it."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[tuple[str, ...], str] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> str | None:
+        with self._guard:
+            return self._tokens.get(key)
+
+    def put(self, key: tuple[str, ...], token: str) -> None:
+        with self._guard:
+            self._tokens[key] = token
+
+
 class AuthStrategy(Protocol):
     @property
     def shape(self) -> AuthShape: ...
 
-    def session(self, connection: Connection) -> AuthSession: ...
+    def session(self, connection: Connection, tokens: LoginTokens) -> AuthSession: ...
 
 
 def _placeholders(*templates: str) -> tuple[str, ...]:
@@ -96,24 +114,20 @@ class HeaderAuth:
         secrets = tuple(n for n in _placeholders(*self.headers.values()) if n not in self.settings)
         return AuthShape(secrets=secrets, settings=self.settings)
 
-    def session(self, connection: Connection) -> AuthSession:
+    def session(self, connection: Connection, tokens: LoginTokens) -> AuthSession:
         values = _values(connection)
         headers = {name: template.format_map(values) for name, template in self.headers.items()}
         return StaticSession(connection, headers, self.path_prefix)
 
 
-_login_tokens: dict[tuple[str, ...], str] = {}
-_login_guard = threading.Lock()
-
-
 class LoginSession(StaticSession):
-    """Logs in once per (base URL, credentials) in this process, and again after a 401."""
+    """Logs in once per (base URL, credentials) in a run (`tokens`), and again after a 401."""
 
     can_refresh = True
 
-    def __init__(self, connection: Connection, strategy: LoginForToken):
+    def __init__(self, connection: Connection, strategy: LoginForToken, tokens: LoginTokens):
         super().__init__(connection, {})
-        self._strategy = strategy
+        self._strategy, self._tokens = strategy, tokens
         values = _values(connection)
         self._body = {name: template.format_map(values) for name, template in strategy.body.items()}
         digest = hashlib.sha256(repr(sorted(self._body.items())).encode()).hexdigest()
@@ -122,8 +136,7 @@ class LoginSession(StaticSession):
 
     async def headers(self, login: Login) -> dict[str, str]:
         if self._token is None:
-            with _login_guard:
-                self._token = _login_tokens.get(self._cache_key)
+            self._token = self._tokens.get(self._cache_key)
             if self._token is None:
                 await self.refresh(login)
         return {name: template.format(token=self._token) for name, template in self._strategy.headers.items()}
@@ -134,8 +147,7 @@ class LoginSession(StaticSession):
         if not isinstance(token, str) or not token:
             raise LoginRefused(reply)
         self._token = token
-        with _login_guard:
-            _login_tokens[self._cache_key] = token
+        self._tokens.put(self._cache_key, token)
 
     def secrets(self) -> list[str]:
         return [*super().secrets(), *([self._token] if self._token else [])]
@@ -155,8 +167,8 @@ class LoginForToken:
     def shape(self) -> AuthShape:
         return AuthShape(secrets=_placeholders(*self.body.values()))
 
-    def session(self, connection: Connection) -> AuthSession:
-        return LoginSession(connection, self)
+    def session(self, connection: Connection, tokens: LoginTokens) -> AuthSession:
+        return LoginSession(connection, self, tokens)
 
 
 class CredentialGate:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from pipeline.config import Connection, Settings
 from pipeline.extract import errors
-from pipeline.extract.auth import CredentialGate, NoGate
+from pipeline.extract.auth import CredentialGate, LoginTokens, NoGate
 from pipeline.extract.http import Requester, make_client
 from pipeline.extract.model import Endpoint, Source
 from pipeline.extract.paginators import Page
@@ -81,10 +81,14 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, (str, int, float, bool)) or value is None else repr(value)
 
 
-# (connection, endpoint, run id) -> keys looked up by keys_of; partitions of one run share them. Only the latest
-# entries are kept, so a long-lived code server does not grow with every run.
-_KEYS_BY_RUN: dict[tuple[str, str, str], list[Any]] = {}
-_KEYS_KEPT = 64
+@dataclass
+class RunCache:
+    """What the partitions of one run share, kept by whoever runs them (the Dagster extraction step, one for all
+    the partitions it extracts): login tokens, so a connection logs in once per run, and the keys `keys_of`
+    looked up on other endpoints, by (connection, endpoint), so each is paged once per run."""
+
+    tokens: LoginTokens = field(default_factory=LoginTokens)
+    keys: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
 
 
 class PageFetcher:
@@ -166,17 +170,14 @@ class PageFetcher:
         """Page through another endpoint of the same source without landing it; return its keys. Looked up
         once per connection and run: every monthly partition needs the same list, and a serialized API
         serves one request at a time."""
-        seen = (self.connection.name, endpoint_name, self.run.run_id)
-        if seen in _KEYS_BY_RUN:
-            return _KEYS_BY_RUN[seen]
+        seen, known = (self.connection.name, endpoint_name), self.run.cache.keys
+        if seen in known:
+            return known[seen]
         other = self.run.source.endpoints[endpoint_name]
         requester = self.run.requester_for(other)
         context = PageFetcher(self.run, other, requester, other.reported.tracker(), land=False)
         await other.paginator.run(context)
-        keys = _KEYS_BY_RUN.setdefault(seen, list(dict.fromkeys(context.collected)))
-        while len(_KEYS_BY_RUN) > _KEYS_KEPT:
-            _KEYS_BY_RUN.pop(next(iter(_KEYS_BY_RUN)))
-        return keys
+        return known.setdefault(seen, list(dict.fromkeys(context.collected)))
 
     def fail_window_too_large(self, page: Page, request: dict[str, Any]) -> None:
         reply = page.reply
@@ -198,12 +199,12 @@ class _Pass:
 
 class _Run:
     def __init__(self, settings: Settings, source: Source, connection: Connection, endpoint_name: str,
-                 partition: Partition, run_id: str, on_page: OnPage | None):
+                 partition: Partition, run_id: str, on_page: OnPage | None, cache: RunCache):
         self.settings, self.source, self.connection = settings, source, connection
-        self.partition, self.on_page, self.run_id = partition, on_page, run_id
+        self.partition, self.on_page, self.run_id, self.cache = partition, on_page, run_id, cache
         self.endpoint = source.endpoints[endpoint_name]
         self.label = f"{source.name}/{self.endpoint.name}"
-        self.session = source.strategy(connection).session(connection)
+        self.session = source.strategy(connection).session(connection, cache.tokens)
         self.gate = CredentialGate(Path(settings.raw_dir) / ".locks", source.name, connection) \
             if source.serialized else NoGate()
         self.totals = _Totals()
@@ -313,8 +314,9 @@ def _utcnow() -> str:
 
 
 async def extract_partition_async(settings: Settings, source: Source, connection: Connection, endpoint_name: str,
-                                  partition: Partition, run_id: str, on_page: OnPage | None = None) -> ExtractResult:
-    run = _Run(settings, source, connection, endpoint_name, partition, run_id, on_page)
+                                  partition: Partition, run_id: str, on_page: OnPage | None = None,
+                                  cache: RunCache | None = None) -> ExtractResult:
+    run = _Run(settings, source, connection, endpoint_name, partition, run_id, on_page, cache or RunCache())
     result = await run.execute()
     log.info("%s %s %s: %d records (%d unique) in %d pages, %d passes, %d retries, %.2fs%s", connection.name,
              run.label, partition.key, result.records, result.unique_records, result.pages, result.passes,
@@ -323,9 +325,12 @@ async def extract_partition_async(settings: Settings, source: Source, connection
 
 
 def extract_partition(settings: Settings, source: Source, connection: Connection, endpoint_name: str,
-                      partition: Partition, run_id: str, on_page: OnPage | None = None) -> ExtractResult:
-    """Land one partition (pages, then the manifest). Raises an ExtractionError subclass on failure."""
-    coroutine = extract_partition_async(settings, source, connection, endpoint_name, partition, run_id, on_page)
+                      partition: Partition, run_id: str, on_page: OnPage | None = None,
+                      cache: RunCache | None = None) -> ExtractResult:
+    """Land one partition (pages, then the manifest). Raises an ExtractionError subclass on failure. The
+    partitions of one run share one `cache` (none given: this partition is a run of its own)."""
+    coroutine = extract_partition_async(settings, source, connection, endpoint_name, partition, run_id, on_page,
+                                        cache)
     try:
         asyncio.get_running_loop()
     except RuntimeError:

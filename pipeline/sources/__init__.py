@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline import config
-from pipeline.extract.engine import ExtractResult, OnPage, extract_partition
+from pipeline.extract.engine import ExtractResult, OnPage, RunCache, extract_partition
 from pipeline.extract.model import Source
 from pipeline.extract.partitions import Partition
 from pipeline.sources.arrendasoft import arrendasoft
@@ -24,9 +24,10 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
 
 
 def extract(settings: config.Settings, connection: config.Connection, endpoint: str, partition: Partition,
-            run_id: str, on_page: OnPage | None = None) -> ExtractResult:
+            run_id: str, on_page: OnPage | None = None, cache: RunCache | None = None) -> ExtractResult:
     """Land one partition of one endpoint of a shipped source's connection (see pipeline.extract.engine)."""
-    return extract_partition(settings, SOURCES[connection.source], connection, endpoint, partition, run_id, on_page)
+    return extract_partition(settings, SOURCES[connection.source], connection, endpoint, partition, run_id, on_page,
+                             cache)
 
 
 __all__ = ["SOURCES", "Source", "extract", "load_settings"]

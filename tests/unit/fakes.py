@@ -21,7 +21,7 @@ import yaml
 
 from pipeline.config import RetryPolicy, Settings, load_settings
 from pipeline.extract.auth import AuthStrategy, HeaderAuth
-from pipeline.extract.engine import ExtractResult, extract_partition, records_of
+from pipeline.extract.engine import ExtractResult, RunCache, extract_partition, records_of
 from pipeline.extract.model import Endpoint, Source, endpoints
 from pipeline.extract.partitions import Partition
 
@@ -54,8 +54,8 @@ def settings_for(tmp_path: Path, source: Source, *, auth: dict[str, Any] | None 
 
 
 def extract(settings: Settings, source: Source, endpoint: str, partition: Partition = SNAPSHOT,
-            run_id: str = "run1") -> ExtractResult:
-    return extract_partition(settings, source, settings.connections[0], endpoint, partition, run_id)
+            run_id: str = "run1", cache: RunCache | None = None) -> ExtractResult:
+    return extract_partition(settings, source, settings.connections[0], endpoint, partition, run_id, cache=cache)
 
 
 class FakeApi:

@@ -10,8 +10,10 @@ import httpx
 import pytest
 
 from pipeline.extract import errors
+from pipeline.extract.engine import RunCache
 from pipeline.extract.model import DateWindow, Endpoint
 from pipeline.extract.paginators import PageNumber, SplitOnOverflow, SubWindow, WholeWindow
+from pipeline.extract.partitions import Partition
 from pipeline.extract.responses import Action, Reply, Rule
 
 from .fakes import (
@@ -166,6 +168,8 @@ DOCUMENTS = [
     document(10, 20, 2, 7), document(11, 20, 2, 8), document(12, 25, 2, 1),
 ]
 
+MARCH = Partition("2025-03", date(2025, 3, 1), date(2025, 3, 31))
+
 
 def window_too_large(reply: Reply) -> bool:
     return reply.status == 503 and reply.retry_after is None
@@ -225,6 +229,18 @@ def test_split_on_overflow_splits_a_refused_window_by_dates_then_category_then_n
     answered = [window_of(json_body(r)) for r in api.to("/documents")]
     assert ("20", "20", (1,), 1, 4) in answered and ("20", "20", (1,), 5, 8) in answered
     assert len(api.to("/categories")) == 1
+
+
+def test_split_on_overflow_pages_the_categories_once_per_run(tmp_path, serve):
+    api = serve(documents_api(limit=100))
+    source = documents_source()
+    settings = settings_for(tmp_path, source)
+    run = RunCache()
+    for partition in (FEBRUARY, MARCH):
+        extract(settings, source, "documents", partition, run_id="run1", cache=run)
+    assert len(api.to("/categories")) == 1
+    extract(settings, source, "documents", FEBRUARY, run_id="run2")
+    assert len(api.to("/categories")) == 2
 
 
 def test_split_on_overflow_fails_with_window_too_large_when_nothing_is_left_to_split(tmp_path, serve):

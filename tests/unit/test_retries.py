@@ -11,11 +11,23 @@ import pytest
 
 from pipeline.extract import errors
 from pipeline.extract.auth import LoginForToken
+from pipeline.extract.engine import RunCache
 from pipeline.extract.http import Requester
 from pipeline.extract.model import Endpoint
 from pipeline.extract.paginators import WholeWindow
 
-from .fakes import API_KEY, TINY_WAITS, extract, fake_source, landed, manifest, reply, settings_for
+from .fakes import (
+    API_KEY,
+    FEBRUARY,
+    SNAPSHOT,
+    TINY_WAITS,
+    extract,
+    fake_source,
+    landed,
+    manifest,
+    reply,
+    settings_for,
+)
 
 OK = {"data": [{"id": 1, "amount": "10.00"}]}
 
@@ -163,6 +175,18 @@ def test_a_second_401_in_a_row_fails_with_auth_failed(tmp_path, serve):
         extract(settings_for(tmp_path, source, auth=LOGIN_AUTH, env=LOGIN_ENV), source, "items")
     assert len(api.to("/login")) == 2 and len(api.to("/items")) == 2
     assert "tok-2" not in str(failed.value) and "token *** expired" in str(failed.value)
+
+
+def test_the_partitions_of_one_run_share_one_login_and_another_run_logs_in_again(tmp_path, serve):
+    api = serve(TokenApi(accepted={"tok-1", "tok-2"}))
+    source = one_request_source(auth=LOGIN)
+    settings = settings_for(tmp_path, source, auth=LOGIN_AUTH, env=LOGIN_ENV)
+    run = RunCache()
+    for partition in (FEBRUARY, SNAPSHOT):
+        extract(settings, source, "items", partition, run_id="run1", cache=run)
+    extract(settings, source, "items", FEBRUARY, run_id="run2")
+    assert len(api.to("/login")) == 2
+    assert [r.headers["Authorization"] for r in api.to("/items")] == ["Bearer tok-1", "Bearer tok-1", "Bearer tok-2"]
 
 
 def test_a_refused_login_fails_with_auth_failed_without_the_password(tmp_path, serve):

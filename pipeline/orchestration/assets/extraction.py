@@ -37,7 +37,7 @@ from dagster import (
 )
 
 from pipeline.config import Connection, Settings
-from pipeline.extract.engine import ExtractResult, extract_partition
+from pipeline.extract.engine import ExtractResult, RunCache, extract_partition
 from pipeline.extract.errors import ExtractionError
 from pipeline.extract.model import Source
 from pipeline.extract.partitions import Partition, month_end, month_keys, plan
@@ -190,6 +190,7 @@ def _run_extraction(context, settings: Settings, source: Source, endpoint: str, 
     asset_name = f"{source.name}/{endpoint}"
     listener = current_listener()
     started = time.monotonic()
+    cache = RunCache()
 
     def extract_one(conn: Connection, part: Partition) -> _Outcome:
         def on_page(pages: int, records: int) -> None:
@@ -197,7 +198,8 @@ def _run_extraction(context, settings: Settings, source: Source, endpoint: str, 
                 listener.partition_progress(asset_name, conn.name, part.key, pages, records)
 
         try:
-            result = extract_partition(settings, source, conn, endpoint, part, context.run.run_id, on_page=on_page)
+            result = extract_partition(settings, source, conn, endpoint, part, context.run.run_id, on_page=on_page,
+                                       cache=cache)
         except ExtractionError as error:  # its message names connection, endpoint, status; no secrets
             context.log.error(str(error))
             return _Outcome(conn.name, part.key, error=str(error))
