@@ -1,11 +1,12 @@
 """The connections file: the operations contract's format, refused with one message per problem."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipeline.config import ConfigError
-from pipeline.sources import load_settings
+from pipeline.sources import SOURCES, load_settings
 
 GOOD = """
 start_date: 2025-01-01
@@ -127,3 +128,11 @@ def test_demo_env_is_not_used_for_other_files(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={"PIPELINE_CONNECTIONS": str(path)})
     assert len(caught.value.problems) == 11  # every credential variable of the demo file, none set
+
+
+def test_troyansys_reports_option_chooses_the_endpoints():
+    settings = load_settings(environ={})
+    connection = replace(settings.connection("acme_ec"), endpoints=("sales", "inventory"))
+    assert SOURCES["troyansys"].enabled_endpoints(connection) == ["sales", "inventory"]
+    assert SOURCES["troyansys"].enabled_endpoints(settings.connection("andina_ec")) == [
+        "dashboard", "sales", "inventory", "purchases", "accounting"]

@@ -1,4 +1,5 @@
-"""Which windows a run extracts: whole calendar months clipped to the start date and the end, or one snapshot."""
+"""Which windows a run extracts: whole calendar months clipped to the start date and the end, or one snapshot;
+and every run looks back."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import date
 import pytest
 
 from pipeline.extract.partitions import Partition, month_end, month_keys, plan
+from pipeline.orchestration.definitions import lookback_start
+from pipeline.sources import SOURCES, load_settings
 
 AS_OF = date(2025, 6, 30)
 
@@ -56,3 +59,15 @@ def test_plan_of_a_snapshot_endpoint_is_the_as_of_date():
     assert plan(None, date(2025, 1, 1), AS_OF, AS_OF) == [Partition("2025-06-30", snapshot_date=AS_OF)]
     (snapshot,) = plan(None, date(2025, 1, 1), AS_OF, date(2025, 3, 4))
     assert snapshot.key == "2025-03-04" and snapshot.window_start is None and snapshot.window_end is None
+
+
+def test_the_snapshot_endpoints_are_those_without_a_window():
+    snapshots = {f"{s.name}/{e.name}" for s in SOURCES.values() for e in s.endpoints.values() if e.window is None}
+    assert snapshots == {"troyansys/dashboard", "troyansys/inventory", "serpi/document_types",
+                         "arrendasoft/invoices"}
+
+
+def test_every_run_also_re_extracts_the_months_of_the_lookback_whole():
+    start = lookback_start(load_settings(environ={}), date(2025, 6, 20))
+    assert start == date(2025, 5, 21)
+    assert month_keys(start, date(2025, 6, 20)) == ["2025-05", "2025-06"]
