@@ -1,9 +1,11 @@
 """Every endpoint of every demo tenant lands exactly the simulator's records for a window."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from pipeline.extract.engine import extract_partition
 from pipeline.sources import SOURCES, extract
 
 from .helpers import MARCH, SNAPSHOT, landed_keys, landed_records, manifest, truth_ids
@@ -51,8 +53,19 @@ def test_troyansys_reports_total_and_summary_exactly(make_settings):
 
 
 def test_troyansys_without_meta_pages_until_a_short_page(make_settings):
+    """Purchases state no page count: pages are read in order until one holds fewer records than were asked
+    for (pages of 4 here, so that the month spans several)."""
+    troyansys = SOURCES["troyansys"]
+    purchases = troyansys.endpoints["purchases"]
+    small_pages = replace(troyansys, endpoints={**troyansys.endpoints, "purchases": replace(
+        purchases, paginator=replace(purchases.paginator, size_value=4))})
     settings = make_settings(["acme_ec"])
-    result = extract(settings, settings.connection("acme_ec"), "purchases", MARCH, "run1")
+    result = extract_partition(settings, small_pages, settings.connection("acme_ec"), "purchases", MARCH, "run1")
+    full, rest = divmod(len(truth_ids(make_settings.sim, "troyansys", "acme_ec", "purchases", MARCH)), 4)
+    pages = manifest(result.run_dir)["pages"]
+    assert full >= 2 and rest > 0
+    assert [page["params"]["page"] for page in pages] == list(range(1, full + 2)) and result.pages == full + 1
+    assert [page["records"] for page in pages] == [4] * full + [rest]
     assert result.reported["total"] is None
     assert result.reported["summary"]["docs"] == result.unique_records
 
