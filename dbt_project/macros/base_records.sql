@@ -106,6 +106,6 @@ window _page as (partition by tenant, partition_key, run_id, page),
     {%- if found is not none or not execute -%}
         {{ relation }}
     {%- else -%}
-        (select {% for name, type in columns.items() %}cast(null as {{ type }}) as {{ name }}{{ ", " if not loop.last }}{% endfor %} where 1 = 0)
+        (select {% for name, type in columns.items() %}cast(null as {{ pipeline.sql_type(type) }}) as {{ name }}{{ ", " if not loop.last }}{% endfor %} where 1 = 0)
     {%- endif -%}
 {%- endmacro %}

@@ -16,7 +16,7 @@
         {%- set field = pipeline.field_spec(name, spec) -%}
         {%- set text = pipeline.field_text(field.path, scope, list_name) -%}
         {%- if scope == 'line' -%}
-            {%- set label = "'" ~ list_name ~ "[' || cast(" ~ line_number ~ " as varchar) || '].' || '" ~ name ~ "'" -%}
+            {%- set label = "'" ~ list_name ~ "[' || cast(" ~ line_number ~ " as " ~ pipeline.sql_type('varchar') ~ ") || '].' || '" ~ name ~ "'" -%}
         {%- else -%}
             {%- set label = "'" ~ name ~ "'" -%}
         {%- endif -%}

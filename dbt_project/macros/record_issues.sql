@@ -16,7 +16,7 @@ select {{ columns | join(', ') }}, field, raw_value, reason, _version_rank = 1 o
 from ({{ pipeline.each_issue(ref(name), columns + ['_version_rank'], '_issue_count > 0') }}) as _issues
 {{ pipeline.new_lineage_only('_issues') }}
 union all
-select {{ columns | join(', ') }}, 'record', cast(null as varchar), 'conflicting duplicate', true
+select {{ columns | join(', ') }}, 'record', cast(null as {{ pipeline.sql_type('varchar') }}), 'conflicting duplicate', true
 from {{ ref(name) }} as _duplicates
 where _is_conflicting_duplicate
 {{ pipeline.new_lineage_only('_duplicates', 'and') }}

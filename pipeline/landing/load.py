@@ -64,10 +64,6 @@ def table_name(source: str, endpoint: str) -> str:
     return f"raw.{source}__{endpoint}"
 
 
-def ddl(columns: dict[str, str]) -> str:
-    return ", ".join(f"{name} {kind}" for name, kind in columns.items())
-
-
 def load_partitions(settings: Settings, warehouse: Warehouse, source: str, endpoint: str, record_path: str | None,
                     partition_keys: list[str] | None = None, tenants: list[str] | None = None) -> LoadResult:
     """Replace the chosen partitions (default: every landed one) of one endpoint in raw; idempotent. A partition
@@ -122,11 +118,11 @@ def _load_newest(settings: Settings, warehouse: Warehouse, source: str, endpoint
 
 def ensure_raw_tables(session: Session, source: str, endpoint: str) -> None:
     session.execute("create schema if not exists raw")
-    session.execute(f"create table if not exists raw._manifests ({ddl(MANIFEST_COLUMNS)})")
-    session.execute(f"create table if not exists raw._connections ({ddl(CONNECTION_COLUMNS)})")
-    session.execute(f"create table if not exists raw._extraction_failures ({ddl(FAILURE_COLUMNS)})")
-    session.execute(f"create table if not exists raw._landings ({ddl(LANDING_COLUMNS)})")
-    session.execute(f"create table if not exists {table_name(source, endpoint)} ({ddl(RECORD_COLUMNS)})")
+    session.create_table("raw._manifests", MANIFEST_COLUMNS)
+    session.create_table("raw._connections", CONNECTION_COLUMNS)
+    session.create_table("raw._extraction_failures", FAILURE_COLUMNS)
+    session.create_table("raw._landings", LANDING_COLUMNS)
+    session.create_table(table_name(source, endpoint), RECORD_COLUMNS)
 
 
 def _same_content(session: Session, source: str, endpoint: str, key: tuple[str, str], run_dir: Path,

@@ -79,6 +79,10 @@ class Session(ABC):
     def insert_columns(self, table: str, data: Mapping[str, list]) -> None:
         """Bulk-insert columns of equal length (a bulk load, not a statement per row)."""
 
+    def create_table(self, table: str, columns: Mapping[str, str]) -> None:
+        """Create `table` unless it exists; `columns`: name -> type (VARCHAR, DATE, TIMESTAMP, INTEGER...)."""
+        self.execute(f"create table if not exists {table} ({', '.join(f'{name} {kind}' for name, kind in columns.items())})")
+
     @abstractmethod
     def begin(self) -> None: ...
 
@@ -191,8 +195,7 @@ class Warehouse(ABC):
         build that fails halfway is never mistaken for one that finished."""
         with self.session() as session:
             session.execute("create schema if not exists raw")
-            session.execute(f"create table if not exists {BUILT_STATE} "
-                            "(inputs VARCHAR, built_at TIMESTAMP, published BOOLEAN)")
+            session.create_table(BUILT_STATE, {"inputs": "VARCHAR", "built_at": "TIMESTAMP", "published": "BOOLEAN"})
             session.execute(f"delete from {BUILT_STATE}")
             if inputs is not None:
                 session.execute(f"insert into {BUILT_STATE} values (?, current_timestamp, false)", [inputs])

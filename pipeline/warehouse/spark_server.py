@@ -20,6 +20,9 @@ from pipeline.config import SPARK_PASSWORD, WarehouseLocation
 from pipeline.warehouse.base import OnWait, Query, Session, Warehouse, WarehouseUnavailable
 
 CONNECT_TIMEOUT_MS = 10_000
+PUBLISHED = "marts"  # views BI reads, over one of the two build databases
+BUILDS = ("marts_build_a", "marts_build_b")
+PUBLICATION = "raw._publication"  # one row: the build database the views read
 INSERT_BATCH = 500  # rows per INSERT ... VALUES statement (bookkeeping tables only: raw is read from files)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _ERROR_CLASS = re.compile(r"\[([A-Z_]+(?:\.[A-Z_]+)?)\]\s*([^\n\\]*)")
@@ -35,8 +38,19 @@ class ThriftSession(Session):
         self.cur.execute(bind(sql, params))
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows as on the other engines: PyHive gives DATE as text, so dates are typed here."""
         self.cur.execute(bind(sql, params))
-        return [tuple(row) for row in self.cur.fetchall()]
+        found = self.cur.fetchall()
+        dates = [index for index, column in enumerate(self.cur.description or []) if column[1] == "DATE_TYPE"]
+        if not dates:
+            return [tuple(row) for row in found]
+        typed = []
+        for row in found:
+            values = list(row)
+            for index in dates:
+                values[index] = None if values[index] is None else date.fromisoformat(values[index])
+            typed.append(tuple(values))
+        return typed
 
     def insert_columns(self, table: str, data: Mapping[str, list]) -> None:
         rows = list(zip(*data.values(), strict=True))
@@ -44,6 +58,10 @@ class ThriftSession(Session):
             values = ", ".join("(" + ", ".join(literal(value) for value in row) + ")"
                                for row in rows[start:start + INSERT_BATCH])
             self.cur.execute(f"insert into {table} ({', '.join(data)}) values {values}")
+
+    def create_table(self, table: str, columns: Mapping[str, str]) -> None:
+        spelled = ", ".join(f"{name} {'STRING' if kind.upper() == 'VARCHAR' else kind}" for name, kind in columns.items())
+        self.execute(f"create table if not exists {table} ({spelled}) using parquet")
 
     # Spark's catalog has no transactions: each statement commits by itself.
     def begin(self) -> None:
@@ -128,16 +146,53 @@ class SparkWarehouse(Warehouse):
                        "PIPELINE_SPARK_PORT": str(where.port), "PIPELINE_SPARK_USER": where.user}
         if where.password:
             environment[SPARK_PASSWORD] = where.password.get()
+        environment["PIPELINE_SPARK_MARTS_BUILD"] = self._next_build()
         return environment
+
+    def _published_build(self, session: Session) -> str | None:
+        if not session.table_exists("raw", "_publication"):
+            return None
+        row = session.one(f"select build from {PUBLICATION}")
+        return row[0] if row else None
+
+    def _next_build(self) -> str:
+        """The build database the views in `marts` do not read: the next build writes there."""
+        with self.session(read_only=True) as session:
+            published = self._published_build(session)
+        return BUILDS[1] if published == BUILDS[0] else BUILDS[0]
 
     def acquire_lock(self, on_wait: OnWait | None) -> contextlib.AbstractContextManager[None]:
         raise WarehouseUnavailable("the Spark writer lock is not written yet (design: docs/spark-notes.md)")
 
     def publish(self, extra_relations: Sequence[str]) -> dict[str, int]:
-        raise WarehouseUnavailable("publishing the marts on Spark is not written yet")
+        """Point each view in `marts` at its table in the build that just succeeded, one view at a time (Spark
+        has no transaction spanning statements: a reader sees each mart old or new, never half-built), then
+        remember which build is published, so the next build writes the other one."""
+        with self.session() as session:
+            build = self._next_build()
+            tables = sorted(name for _, name, *_ in session.rows(f"show tables in {build}")) \
+                if session.rows("show databases like ?", [build]) else []
+            if not tables:
+                raise WarehouseUnavailable(f"nothing to publish: database {build} has no tables (no build ran)")
+            session.execute(f"create database if not exists {PUBLISHED}")
+            rows = {}
+            for table in tables:
+                session.execute(f"create or replace view {PUBLISHED}.{_name(table)} as select * from {build}.{_name(table)}")
+                rows[f"{PUBLISHED}.{table}"] = session.one(f"select count(*) from {PUBLISHED}.{_name(table)}")[0]
+            for _, view, *_ in session.rows(f"show views in {PUBLISHED}"):
+                if view not in tables:
+                    session.execute(f"drop view if exists {PUBLISHED}.{_name(view)}")
+            session.create_table(PUBLICATION, {"build": "VARCHAR"})
+            session.execute(f"insert overwrite table {PUBLICATION} select ?", [build])
+        return rows
 
-    def published(self) -> contextlib.AbstractContextManager[Query | None]:
-        raise WarehouseUnavailable("reading the published marts on Spark is not written yet")
+    @contextlib.contextmanager
+    def published(self) -> Iterator[Query | None]:
+        with self.session(read_only=True) as session:
+            if self._published_build(session) is None:
+                yield None
+                return
+            yield session.rows
 
 
 def _transport(where: WarehouseLocation) -> tuple[Any, Any]:

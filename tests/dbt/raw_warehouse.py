@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from pipeline.landing.load import CONNECTION_COLUMNS, MANIFEST_COLUMNS, RECORD_COLUMNS, ddl, ensure_raw_tables
+from pipeline.landing.load import CONNECTION_COLUMNS, MANIFEST_COLUMNS, RECORD_COLUMNS, ensure_raw_tables
 from pipeline.landing.records import record_texts
 from pipeline.sources import SOURCES
 from pipeline.warehouse import Session, Warehouse
@@ -66,4 +66,4 @@ def _insert_partition(session: Session, part: Partition) -> None:
     session.execute(f"insert into raw._manifests values ({', '.join('?' * len(MANIFEST_COLUMNS))})", manifest)
 
 
-__all__ = ["Partition", "ddl", "replace_partition", "write_raw"]
+__all__ = ["Partition", "replace_partition", "write_raw"]

@@ -1,6 +1,6 @@
 """SparkWarehouse against real Thrift servers: `check()` passes on the project's server and refuses a server
 that is down or that refuses the login, in one line naming host, port and user and never the password;
-sessions bind `?` parameters and round-trip exact decimals, dates and text."""
+sessions bind `?` parameters and round-trip exact decimals, dates (typed, as on the other engines) and text."""
 
 from __future__ import annotations
 
@@ -85,8 +85,8 @@ def test_a_session_round_trips_exact_values_with_placeholders(spark_server):
         assert session.columns(database, "t") == ["id", "amount", "day"]
         assert session.one(f"select count(*) from {database}.t where amount is null") == (1,)
         session.execute(f"drop database {database} cascade")
-    assert rows == [("a'?", Decimal("12345678901234567890123456789012.3456"), "2025-02-28"),
-                    ("c", Decimal("-0.0100"), "2024-02-29")]
+    assert rows == [("a'?", Decimal("12345678901234567890123456789012.3456"), date(2025, 2, 28)),
+                    ("c", Decimal("-0.0100"), date(2024, 2, 29))]
 
 
 def test_sessions_are_ansi_and_an_overflow_is_an_error(spark_server):

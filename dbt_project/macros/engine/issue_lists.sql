@@ -1,6 +1,6 @@
 {#-
   A record's quality issues, kept beside it in its base model as `_issues`: a list of {field, raw_value, reason}
-  (DuckDB: a list of structs; PostgreSQL: a jsonb array). `issue` builds one (or NULL when the check passed),
+  (DuckDB and Spark: a list of structs; PostgreSQL: a jsonb array). `issue` builds one (or NULL when the check passed),
   `issue_list` drops the NULLs, `line_issues` gathers the issues of every line of a list, `each_issue` turns
   the list back into rows.
 -#}
@@ -17,6 +17,10 @@
     jsonb_build_object('field', {{ field }}, 'raw_value', cast({{ raw_value }} as text), 'reason', {{ reason }})
 {%- endmacro %}
 
+{% macro spark__issue(field, raw_value, reason) -%}
+    named_struct('field', {{ field }}, 'raw_value', cast({{ raw_value }} as string), 'reason', {{ reason }})
+{%- endmacro %}
+
 
 {% macro issue_list(checks) -%}
     {{ return(adapter.dispatch('issue_list', 'pipeline')(checks)) }}
@@ -30,6 +34,14 @@
     jsonb_path_query_array(jsonb_build_array({{ checks | join(',\n        ') }}), '$[*] ? (@ != null)')
 {%- endmacro %}
 
+{% macro spark__issue_list(checks) -%}
+    {%- if checks -%}
+    filter(array({{ checks | join(',\n        ') }}), _x -> _x is not null)
+    {%- else -%}
+    cast(array() as array<struct<field: string, raw_value: string, reason: string>>)
+    {%- endif -%}
+{%- endmacro %}
+
 
 {% macro concat_issues(first, second) -%}
     {{ return(adapter.dispatch('concat_issues', 'pipeline')(first, second)) }}
@@ -39,6 +51,8 @@
 
 {% macro postgres__concat_issues(first, second) -%}({{ first }} || {{ second }}){%- endmacro %}
 
+{% macro spark__concat_issues(first, second) -%}concat({{ first }}, {{ second }}){%- endmacro %}
+
 
 {% macro issue_count(issues) -%}
     {{ return(adapter.dispatch('issue_count', 'pipeline')(issues)) }}
@@ -47,6 +61,8 @@
 {% macro duckdb__issue_count(issues) -%}cast(len({{ issues }}) as integer){%- endmacro %}
 
 {% macro postgres__issue_count(issues) -%}cast(jsonb_array_length({{ issues }}) as integer){%- endmacro %}
+
+{% macro spark__issue_count(issues) -%}cast(size({{ issues }}) as integer){%- endmacro %}
 
 
 {#- The issues of every line of `list_name`; each check is rendered by `render(line_number_sql)`, reading the
@@ -74,6 +90,13 @@
     ), '[]'::jsonb)
 {%- endmacro %}
 
+{% macro spark__line_issues(list_name, line_fields) -%}
+    coalesce(flatten(transform(
+        {{ pipeline.lines_value(list_name) }},
+        (_line, _i) -> {{ pipeline.issue_list(pipeline.field_checks(line_fields, 'line', list_name, '(_i + 1)')) }}
+    )), {{ pipeline.issue_list([]) }})
+{%- endmacro %}
+
 
 {#- One row per issue of the rows of `relation` matching `where`, with the given `columns` and
     `field`, `raw_value`, `reason`. -#}
@@ -94,4 +117,10 @@
     from {{ relation }} as _row
     cross join lateral jsonb_array_elements(_row._issues) as _issue(value)
     where {{ where }}
+{%- endmacro %}
+
+{% macro spark__each_issue(relation, columns, where) -%}
+    select {% for column in columns %}{{ column }}, {% endfor %}
+        _issue.field as field, _issue.raw_value as raw_value, _issue.reason as reason
+    from (select *, explode(_issues) as _issue from {{ relation }} where {{ where }}) as _unnested
 {%- endmacro %}

@@ -55,6 +55,22 @@
 
 {% macro postgres__matches(text, pattern) -%}({{ text }} ~ '^(?:{{ pattern }})$'){%- endmacro %}
 
+{#- Spark reads backslash escapes in string literals: the pattern's backslashes are doubled to reach the regex. -#}
+{% macro spark__matches(text, pattern) -%}({{ text }} rlike '^(?:{{ pattern | replace('\\', '\\\\') }})$'){%- endmacro %}
+
+{#- Every match of `pattern` in `text` replaced (a regular expression, as in `pattern`). -#}
+{% macro replace_all(text, pattern, replacement) -%}
+    {{ return(adapter.dispatch('replace_all', 'pipeline')(text, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__replace_all(text, pattern, replacement) -%}
+    regexp_replace({{ text }}, '{{ pattern | replace('\\', '\\\\') }}', '{{ replacement }}')
+{%- endmacro %}
+
 {#- DuckDB keeps an exponent form's text (1e3); PostgreSQL's jsonb already wrote it out (1000). -#}
 {% macro to_decimal(text) -%}
     case when {{ pipeline.matches(text, pipeline.pattern('number')) }}
@@ -70,6 +86,8 @@
 {% macro duckdb__guarded_cast(text, type) -%}try_cast({{ text }} as {{ type }}){%- endmacro %}
 
 {% macro postgres__guarded_cast(text, type) -%}cast({{ text }} as {{ type }}){%- endmacro %}
+
+{% macro spark__guarded_cast(text, type) -%}try_cast({{ text }} as {{ type }}){%- endmacro %}
 
 {% macro to_whole(text) -%}
     case when {{ pipeline.matches(text, pipeline.pattern('whole')) }}
@@ -115,3 +133,6 @@
 {% macro duckdb__utc_of(text) -%}timezone('UTC', try_cast({{ text }} as timestamptz)){%- endmacro %}
 
 {% macro postgres__utc_of(text) -%}(cast({{ text }} as timestamptz) at time zone 'UTC'){%- endmacro %}
+
+{#- Spark reads the zone in the text and gives the instant; sessions run in UTC (pipeline.session_settings). -#}
+{% macro spark__utc_of(text) -%}try_cast({{ text }} as timestamp){%- endmacro %}

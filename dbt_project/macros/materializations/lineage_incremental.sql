@@ -15,6 +15,7 @@
      lineage tables it reads, through views) in the table's comment: a changed model is rebuilt whole, and so
      is everything downstream of it, a missing table, or `--full-refresh`.
   Its cost follows what changed, not the size of the history; the result equals a full rebuild.
+  On Spark (tables without Delta: no DELETE) the table is rebuilt whole every time, for now.
 -#}
 {% materialization lineage_incremental, default %}
     {%- set target = this.incorporate(type='table') -%}
@@ -25,7 +26,12 @@
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {%- set rebuild = existing is none or should_full_refresh() or pipeline.stored_comment(existing) != logic -%}
+    {%- set supersede = meta.get('supersede') if meta is mapping else none -%}
+    {%- if supersede and not pipeline.deletes_rows() -%}
+        {%- set full_sql = pipeline.without_superseded(full_sql, supersede) -%}
+    {%- endif -%}
+    {%- set rebuild = existing is none or should_full_refresh() or not pipeline.deletes_rows()
+                      or pipeline.stored_comment(existing) != logic -%}
     {%- if rebuild %}
         {%- if existing is not none %}{% do adapter.drop_relation(existing) %}{% endif %}
         {%- call statement('main') -%}
@@ -49,12 +55,12 @@
             {{ pipeline.drop_stale_lineage(target) }}
         {%- endcall -%}
     {%- endif %}
-    {%- set supersede = meta.get('supersede') if meta is mapping else none -%}
-    {%- if supersede %}
+    {%- if supersede and pipeline.deletes_rows() %}
         {%- call statement('drop_superseded') -%}
             {{ pipeline.drop_superseded(target, supersede) }}
         {%- endcall -%}
     {%- endif %}
+    {%- if config.get('contract').enforced %}{% do pipeline.check_not_null(target, model) %}{% endif %}
     {%- call statement('remember_logic') -%}
         comment on table {{ target }} is '{{ logic }}'
     {%- endcall -%}
@@ -167,6 +173,29 @@
 {%- endmacro %}
 
 
+{#- drop_superseded as a filter of a whole build, where rows cannot be deleted. -#}
+{% macro without_superseded(sql, keys) -%}
+    select * from ({{ sql }}) as _old
+    where not exists (
+        select 1 from ({{ sql }}) as _newer
+        where {% for key in keys %}_newer.{{ key }} = _old.{{ key }} and {% endfor %}
+            _newer.partition_key <> _old.partition_key
+            and (_newer.extracted_at > _old.extracted_at
+                 or (_newer.extracted_at = _old.extracted_at and _newer.partition_key > _old.partition_key))
+    )
+{%- endmacro %}
+
+
+{#- Whether the engine's tables can delete rows (Spark's tables without Delta cannot). -#}
+{% macro deletes_rows() -%}
+    {{ return(adapter.dispatch('deletes_rows', 'pipeline')()) }}
+{%- endmacro %}
+
+{% macro default__deletes_rows() -%}{{ return(true) }}{%- endmacro %}
+
+{% macro spark__deletes_rows() -%}{{ return(false) }}{%- endmacro %}
+
+
 {#- The table's comment (where lineage_incremental keeps its logic fingerprint). -#}
 {% macro stored_comment(relation) -%}
     {{ return(adapter.dispatch('stored_comment', 'pipeline')(relation)) }}
@@ -183,4 +212,10 @@
     {%- set found = run_query("select obj_description(to_regclass('" ~ relation.schema ~ "."
                               ~ relation.identifier ~ "'), 'pg_class')") -%}
     {{ return(found.columns[0].values()[0] if found and found.rows | length else none) }}
+{%- endmacro %}
+
+{% macro spark__stored_comment(relation) -%}
+    {%- set found = run_query('describe table extended ' ~ relation) -%}
+    {%- for row in found.rows if row[0] == 'Comment' -%}{{ return(row[1]) }}{%- endfor -%}
+    {{ return(none) }}
 {%- endmacro %}

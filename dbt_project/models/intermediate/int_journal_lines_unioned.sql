@@ -33,7 +33,7 @@ troyansys as (
         status,
         account,
         left(account, 1)                             as account_class,
-        cast(null as varchar)                        as third_party_id,
+        cast(null as {{ pipeline.sql_type('varchar') }}) as third_party_id,
         case when debit > 0 then 'D' else 'C' end    as nature,
         debit,
         credit,

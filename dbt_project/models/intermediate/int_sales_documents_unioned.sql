@@ -41,7 +41,7 @@ smartpyme as (
         status,
         issue_date,
         coalesce(expiry_date, issue_date)            as due_date,
-        cast(null as varchar)                        as customer_id,
+        cast(null as {{ pipeline.sql_type('varchar') }}) as customer_id,
         customer_name,
         subtotal,
         tax,

@@ -8,7 +8,7 @@ with missing as (
     {{ 'union all' if not loop.first }}
     select
         tenant, source, endpoint, partition_key, run_id, page, _records_on_page, _lines_on_page,
-        regexp_replace(field, '\[[0-9]+\]', '[]', 'g') as field
+        {{ pipeline.replace_all('field', '\\[[0-9]+\\]', '[]') }} as field
     from {{ ref('stg_' ~ source_name ~ '__record_issues') }}
     where reason = 'missing field'
     {%- endfor %}
