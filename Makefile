@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 
-.PHONY: install run test deployment-test reliability lint dev bench clean duckdb-lts
+.PHONY: install run test spark-test deployment-test reliability lint dev bench clean duckdb-lts
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: install duckdb-lts
 	scripts/system-packages postgresql chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
+
+## The Spark warehouse (about 5 min): a Spark Thrift Server from PySpark's jars on Java 17 (Debian's package,
+## installed when missing), the dbt project built on it and compared with DuckDB's marts, the writer lease.
+spark-test: install
+	scripts/system-packages java
+	$(BIN)/pytest -m spark tests/spark tests/dbt/test_engine_parity_spark.py
 
 ## The Dagster deployment: webserver, daemon and Celery workers (Redis broker) on PostgreSQL storage, UI backfills
 ## (also beside sensors, schedule ticks and a second run on one machine), live `pipeline run`s, a schedule tick, an alert.

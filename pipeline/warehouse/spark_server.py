@@ -1,6 +1,7 @@
 """The distributed warehouse: a Spark SQL server reached over Thrift (HiveServer2), as dbt-spark and BI tools
-reach it. Groundwork of issue 18: the connection, its checks and short sessions. Loading raw, the dbt build
-and publication on Spark are not written yet, so `open_warehouse` does not hand this class out.
+reach it (issue 18): the connection and its checks, short sessions, the writer lease (spark_lease), the dbt
+environment and publication by views. Loading raw on Spark is not written yet, so `open_warehouse` does not
+hand this class out.
 
 Spark's session catalog has no transactions and no information_schema: `begin`/`commit`/`rollback` do
 nothing, and tables and columns are looked up with SHOW TABLES and DESCRIBE. Money must never become NULL by
@@ -18,6 +19,7 @@ from typing import Any
 
 from pipeline.config import SPARK_PASSWORD, WarehouseLocation
 from pipeline.warehouse.base import OnWait, Query, Session, Warehouse, WarehouseUnavailable
+from pipeline.warehouse.spark_lease import writer_lease
 
 CONNECT_TIMEOUT_MS = 10_000
 PUBLISHED = "marts"  # views BI reads, over one of the two build databases
@@ -130,12 +132,13 @@ class SparkWarehouse(Warehouse):
 
     @contextlib.contextmanager
     def session(self, read_only: bool = False) -> Iterator[Session]:
-        """A Thrift session in ANSI mode whatever the server's default. Spark has no read-only sessions:
+        """A Thrift session in ANSI mode and UTC whatever the server's defaults. Spark has no read-only sessions:
         read_only is a promise of the caller's here."""
         con = self._connect()
         try:
             session = ThriftSession(con)
             session.execute("set spark.sql.ansi.enabled=true")
+            session.execute("set spark.sql.session.timeZone=UTC")
             yield session
         finally:
             con.close()
@@ -161,8 +164,12 @@ class SparkWarehouse(Warehouse):
             published = self._published_build(session)
         return BUILDS[1] if published == BUILDS[0] else BUILDS[0]
 
-    def acquire_lock(self, on_wait: OnWait | None) -> contextlib.AbstractContextManager[None]:
-        raise WarehouseUnavailable("the Spark writer lock is not written yet (design: docs/spark-notes.md)")
+    @contextlib.contextmanager
+    def acquire_lock(self, on_wait: OnWait | None) -> Iterator[None]:
+        """A lease in the metastore (spark_lease): writers on any host take turns; a killed run's lease is taken
+        over once it stopped beating for the lease time."""
+        with writer_lease(self.session, self.describe(), on_wait):
+            yield
 
     def publish(self, extra_relations: Sequence[str]) -> dict[str, int]:
         """Point each view in `marts` at its table in the build that just succeeded, one view at a time (Spark

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import MARTS_QUERY, BuiltWarehouse, assert_same_marts
 
-pytestmark = pytest.mark.xdist_group("spark")  # beside the other Spark tests: one server per run
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]  # beside the other Spark tests: one server per run
 
 
 def test_spark_builds_every_model_and_test(warehouse: BuiltWarehouse, spark_fixture: BuiltWarehouse):
@@ -31,3 +31,21 @@ def test_the_marts_read_the_build_just_published_and_the_next_build_goes_to_the_
     assert spark_fixture.rows("select count(*) from marts_build_a.fct_sales") == spark_fixture.rows(
         "select count(*) from marts.fct_sales")
     assert spark_fixture.warehouse.dbt_environment()["PIPELINE_SPARK_MARTS_BUILD"] == "marts_build_b"
+
+
+def test_a_bi_tool_reads_the_published_marts_as_superset_connects(warehouse: BuiltWarehouse,
+                                                                  spark_fixture: BuiltWarehouse, spark_server):
+    """SQLAlchemy with PyHive (`hive://`), Superset's Spark connection: the views in marts are listed and read,
+    money exact. (PyHive 0.7's reflection, inspect().get_table_names, reads the first column of SHOW TABLES,
+    which Spark 4 fills with the database: it lists `marts` for every table. SHOW VIEWS is read here.)"""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"hive://superset@127.0.0.1:{spark_server.port}/marts")
+    try:
+        with engine.connect() as bi:
+            assert "fct_sales" in [row[1] for row in bi.execute(text("show views in marts"))]
+            query = "select tenant, document_id, total from marts.fct_sales order by tenant, document_id"
+            assert [tuple(map(str, row)) for row in bi.execute(text(query))] == [
+                tuple(map(str, row)) for row in warehouse.rows(query)]
+    finally:
+        engine.dispose()

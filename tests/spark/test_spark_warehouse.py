@@ -18,7 +18,7 @@ from pipeline.config import parse_warehouse
 from pipeline.warehouse.base import WarehouseUnavailable
 from pipeline.warehouse.spark_server import SparkWarehouse
 
-pytestmark = pytest.mark.xdist_group("spark")  # one worker, one Spark server (2 cores, ~400 MiB each)
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]  # one worker, one Spark server (2 cores, ~400 MiB each)
 
 REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "spark-secret-for-tests"

@@ -12,7 +12,7 @@ import pytest
 from pyhive import exc, hive
 from sqlalchemy import create_engine, text
 
-pytestmark = pytest.mark.xdist_group("spark")  # one worker, one Spark server (2 cores, ~400 MiB each)
+pytestmark = [pytest.mark.spark, pytest.mark.xdist_group("spark")]  # one worker, one Spark server (2 cores, ~400 MiB each)
 
 EXACT = Decimal("12345678901234567890123456789012.3456")  # 38 digits, 4 after the point
 QUERY = f"select cast('{EXACT}' as decimal(38,4)) as amount, typeof(cast('{EXACT}' as decimal(38,4))) as type"

@@ -163,26 +163,22 @@
 
 {% macro drop_superseded(target, keys) -%}
     delete from {{ target }} as _old
-    where exists (
-        select 1 from {{ target }} as _newer
-        where {% for key in keys %}_newer.{{ key }} = _old.{{ key }} and {% endfor %}
-            _newer.partition_key <> _old.partition_key
-            and (_newer.extracted_at > _old.extracted_at
-                 or (_newer.extracted_at = _old.extracted_at and _newer.partition_key > _old.partition_key))
-    )
+    where exists (select 1 from {{ target }} as _newer where {{ pipeline.newer_version_of_key(keys) }})
 {%- endmacro %}
 
 
 {#- drop_superseded as a filter of a whole build, where rows cannot be deleted. -#}
 {% macro without_superseded(sql, keys) -%}
     select * from ({{ sql }}) as _old
-    where not exists (
-        select 1 from ({{ sql }}) as _newer
-        where {% for key in keys %}_newer.{{ key }} = _old.{{ key }} and {% endfor %}
-            _newer.partition_key <> _old.partition_key
-            and (_newer.extracted_at > _old.extracted_at
-                 or (_newer.extracted_at = _old.extracted_at and _newer.partition_key > _old.partition_key))
-    )
+    where not exists (select 1 from ({{ sql }}) as _newer where {{ pipeline.newer_version_of_key(keys) }})
+{%- endmacro %}
+
+{#- Row `_newer` holds the key of row `_old` from another partition, landed later. -#}
+{% macro newer_version_of_key(keys) -%}
+    {% for key in keys %}_newer.{{ key }} = _old.{{ key }} and {% endfor %}
+        _newer.partition_key <> _old.partition_key
+        and (_newer.extracted_at > _old.extracted_at
+             or (_newer.extracted_at = _old.extracted_at and _newer.partition_key > _old.partition_key))
 {%- endmacro %}
 
 
